@@ -1,0 +1,37 @@
+"""Reference data as versioned data files, and their loader.
+
+Data files live beside this module (YAML and CSV). Code never hard-codes reference data in
+regexes: vocabularies, unit types, administrative units and indicators are read from here.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def data_path(name: str) -> Path:
+    """Path of a data file shipped with the gazetteer package."""
+    return Path(str(resources.files(__name__).joinpath(name)))
+
+
+@functools.lru_cache(maxsize=None)
+def load_yaml(name: str) -> Any:
+    with open(data_path(name), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@functools.lru_cache(maxsize=None)
+def load_csv(name: str) -> tuple[dict[str, str], ...]:
+    path = data_path(name)
+    if name.endswith(".gz"):
+        import gzip
+        fh = gzip.open(path, "rt", encoding="utf-8", newline="")
+    else:
+        fh = open(path, encoding="utf-8", newline="")
+    with fh:
+        return tuple(csv.DictReader(fh))
