@@ -1,2 +1,107 @@
+"""The command line: a thin layer over kehoach.pipeline and kehoach.evaluate."""
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import List, Optional
+
 import typer
-app = typer.Typer()
+from rich.console import Console
+from rich.table import Table
+
+from kehoach import __version__
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Vietnamese government plans (Kế hoạch) in, analysis-ready Parquet datasets out.")
+err = Console(stderr=True)
+out = Console()
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = Path("output")
+
+
+def _corpus() -> Path:
+    # the checkout's corpus/ (installed editable) or the current folder's
+    for base in (ROOT, Path.cwd()):
+        if (base / "corpus" / "gold").is_dir():
+            return base / "corpus"
+    return ROOT / "corpus"
+
+
+@app.command()
+def ingest(paths: List[str] = typer.Argument(..., help="Plan files and/or folders of them."),
+           out_dir: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Where the datasets are written."),
+           quiet: bool = typer.Option(False, "--quiet", "-q")):
+    """Read plans and write the datasets (documents, tasks, findings, …) under OUT."""
+    from kehoach.pipeline import ingest as run
+
+    def report(source, ex):
+        if quiet:
+            return
+        if ex.status == "failed":
+            err.print(f"[red]FAILED[/red] {source}: {ex.error}")
+        else:
+            err.print(f"{ex.status:>7} {source}: {len(ex.tasks)} tasks")
+
+    t0 = time.perf_counter()
+    res = run(paths, out_dir, on_file=report)
+    dt = time.perf_counter() - t0
+    err.print(f"{res.files} files, {res.tasks} tasks, {len(res.failed)} failed, {dt:.1f}s → {out_dir}")
+    if res.files == 0:
+        err.print("[red]no input files found[/red]")
+        raise typer.Exit(2)
+    raise typer.Exit(1 if res.failed else 0)
+
+
+@app.command("eval")
+def evaluate(gold: Optional[Path] = typer.Option(None, "--gold", help="Gold folder (tasks/*.json); default corpus/gold."),
+             docs: Optional[List[Path]] = typer.Option(None, "--docs", help="Folders of input files named by gold stem; default corpus/seeds."),
+             out_dir: Optional[Path] = typer.Option(None, "--out", help="Write the datasets here (default: a temporary folder)."),
+             misses: bool = typer.Option(False, "--misses", help="List every wrong cell."),
+             only: str = typer.Option("", "--only", help="Score only files whose name contains this.")):
+    """Ingest the documents named by the gold and score the recovered task tables."""
+    from kehoach import evaluate as ev
+    from kehoach.pipeline import ingest as run
+
+    corpus = _corpus()
+    gold = gold or corpus / "gold"
+    golds = ev.load_gold(gold)
+    if not golds:
+        err.print(f"[red]no gold tables under {gold}[/red]")
+        raise typer.Exit(2)
+    doc_dirs = docs or [gold.parent / "seeds" if (gold.parent / "seeds").is_dir() else corpus / "seeds"]
+    inputs = [p for p in ev.gold_inputs(golds, doc_dirs) if only in p.name]
+    tmp = None
+    if out_dir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="kehoach-eval-")
+        out_dir = Path(tmp.name)
+    t0 = time.perf_counter()
+    run([str(p) for p in inputs], out_dir)
+    elapsed = time.perf_counter() - t0
+    result = ev.score(golds, out_dir, [str(p) for p in inputs], only=only)
+    for d in result.docs:
+        out.print(f"{d.name}: cells {d.correct}/{d.cells} rows gold={d.n_gold} pred={d.n_pred} "
+                  f"f1={d.f1:.3f} split {d.split_ok}/{d.split_total}")
+        if misses:
+            for seq, f, g, p in d.misses:
+                out.print(f"   #{seq} {f}: gold={g!r}\n{'':10}pred={p!r}", highlight=False)
+    out.print(f"cell_acc={result.cell_acc:.3f} row_f1={result.row_f1:.3f} "
+              f"split_acc={result.split_acc:.3f} docs={len(result.docs)} ({elapsed:.1f}s)")
+    if tmp:
+        tmp.cleanup()
+
+
+@app.command()
+def version():
+    """Print the version."""
+    out.print(__version__)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,238 @@
+"""Document metadata from the text around the task table: number, type, issuer, place and
+date, title, signer. Works on lines (text blocks and the cells of non-task tables, which in
+crawled and Word files hold the national header block and the signature block)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from kehoach.gazetteer import load_yaml
+from kehoach.model import Document, Metadata
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    index: int
+    page: int | None
+
+
+def _vocab() -> dict:
+    return load_yaml("document_vocab.yaml")
+
+
+def _lines(doc: Document, skip_fragments: frozenset[int]) -> list[_Line]:
+    items: list[_Line] = []
+    for b in doc.blocks:
+        items.append(_Line(b.text, b.index, b.page))
+    for f in doc.fragments:
+        if f.index in skip_fragments:
+            continue
+        for r in f.rows:
+            for c in r.cells:
+                if c.text:
+                    items.append(_Line(c.text, f.block_index, c.page or f.page))
+    items.sort(key=lambda x: x.index)
+    return items
+
+
+# The number line begins "Số:" (or a portal's "Số hiệu:"); "số" inside prose cites other documents.
+_NUMBER = re.compile(r"^\W*(?:Số|SỐ|Số hiệu|Số hiệu văn bản)\s*:?\s*(?P<n>[0-9A-Za-zĐđ./\-&\s]*?/\s*[A-ZĐ][\w&.\-\s]*?)"
+                     r"(?=\s*(?:$|\||ngày\b|[A-ZĐÀ-Ỹ][a-zà-ỹđ]+,|\*|\s{2}))")
+_DATE_LINE = re.compile(
+    r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹđĐ. ]{1,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})"
+    r"\s*(?:năm|/)\s*(?P<y>\d{4})", re.I)
+
+
+def _clean_number(raw: str) -> str:
+    s = re.sub(r"\s+", "", raw).strip(".,;")
+    return s
+
+
+def find_number(lines: list[_Line]) -> str | None:
+    for ln in lines:
+        m = _NUMBER.search(ln.text)
+        if m and re.search(r"/[A-ZĐ]", m.group("n")):
+            return _clean_number(m.group("n"))
+    # An appendix names its plan: "(Kèm theo Kế hoạch số: /KH-SKHCN ngày … của …)".
+    for ln in lines:
+        m = re.search(r"(?i)kèm theo [^()]*?\bsố\s*:?\s*([0-9]*\s*/\s*[A-ZĐ][\w&\-]*)", ln.text)
+        if m:
+            return _clean_number(m.group(1))
+    return None
+
+
+def find_date(lines: list[_Line]) -> tuple[str | None, dt.date | None, str | None]:
+    for ln in lines:
+        text = ln.text.strip("*_() ")
+        if re.search(r"(?i)kèm theo", text):
+            continue
+        m = _DATE_LINE.search(text)
+        if not m or len(text) > 120:
+            continue
+        place = m.group("place").strip()
+        place = re.sub(r"^(?i:tp\.?\s*|thành phố\s+)", lambda x: x.group(0), place)
+        issued = None
+        if m.group("d"):
+            try:
+                issued = dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            except ValueError:
+                issued = None
+        return place, issued, text[m.start():m.end()] if m.group("d") else text
+    return None, None, None
+
+
+def _upper(s: str) -> str:
+    return unicodedata.normalize("NFC", s).upper()
+
+
+def find_doc_type(lines: list[_Line], number: str | None) -> tuple[str | None, int | None]:
+    types = _vocab()["doc_types"]
+    for pos, ln in enumerate(lines):
+        t = ln.text.strip()
+        for d in types:
+            h = d["heading"]
+            if t == h or (t.startswith(h) and not t[len(h):len(h) + 1].isalpha()
+                          and _upper(t[:len(h)]) == t[:len(h)] and len(t) < 300
+                          and not t.startswith(h + " SỐ")):
+                return d["type"], pos
+    if number:
+        code = re.search(r"/([A-ZĐa-z]+)", number)
+        if code:
+            for d in types:
+                if d["code"] == code.group(1):
+                    return d["type"], None
+    return None, None
+
+
+def find_title(lines: list[_Line], type_pos: int | None) -> str | None:
+    if type_pos is None:
+        return None
+    voc = _vocab()
+    head = lines[type_pos].text.strip()
+    heading = next(d["heading"] for d in voc["doc_types"] if head.startswith(d["heading"]))
+    rest = head[len(heading):].strip(" :-*")
+    if rest:
+        return rest
+    parts: list[str] = []
+    for ln in lines[type_pos + 1:type_pos + 4]:
+        t = ln.text.strip()
+        if not t or any(t.startswith(p) for p in voc["preamble_starts"]) or len(t) > 400:
+            break
+        if _DATE_LINE.search(t) or re.match(r"(?i)số\s*:", t):
+            break
+        parts.append(t)
+        if not t.isupper():
+            break
+    return " ".join(parts) or None
+
+
+def _is_issuer_line(t: str) -> bool:
+    voc = _vocab()
+    t = t.strip("*# ")
+    if not t or _upper(t) != t or len(t.split()) > 14:
+        return False
+    if any(t.startswith(p) for p in voc["not_issuer"]) or any(t.startswith(p) for p in voc["signer_authority_prefixes"]):
+        return False
+    return any(t == h or t.startswith(h + " ") for h in voc["issuer_heads"])
+
+
+def find_issuer(lines: list[_Line], place: str | None, title: str | None) -> tuple[str | None, str | None]:
+    for ln in lines:
+        t = re.sub(r"\s*-{3,}\s*$", "", ln.text).strip("*# ")
+        if _is_issuer_line(t):
+            return re.sub(r"\s+", " ", t), "header"
+    voc = _vocab()
+    heads = "|".join(re.escape(h) for h in voc["issuer_subject_heads"])
+    verbs = "|".join(re.escape(v) for v in voc["issuer_verbs"])
+    pat = re.compile(rf"(?:^|[;.,]\s+)(?P<who>(?:{heads})(?:\s+[\wÀ-ỹĐđ&\-]+){{0,8}}?)\s+(?:{verbs})\s+[Kk]ế hoạch")
+    for ln in lines:
+        m = pat.search(ln.text)
+        if m:
+            who = m.group("who").strip()
+            return _complete_with_place(who, place, title), "sentence"
+    for ln in lines:
+        m = re.search(r"(?i)kèm theo[^()]*?\bcủa\s+([^()]+?)\)?\s*$", ln.text.strip("*_ "))
+        if m:
+            return m.group(1).strip(" )"), "appendix"
+    return None, None
+
+
+def _complete_with_place(who: str, place: str | None, title: str | None) -> str:
+    """"UBND xã" in a commune's own plan is that commune's: name it from the title or the
+    date line's place."""
+    levels = _vocab()["level_words"]
+    last = who.split()[-1]
+    if last not in levels and not who.endswith(tuple(" " + lv for lv in levels)):
+        return who
+    level = next(lv for lv in sorted(levels, key=len, reverse=True) if who.endswith(lv))
+    if title:
+        m = re.search(rf"\b{re.escape(level)}\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹđ]*\s?){{1,4}})", title)
+        if m:
+            return f"{who} {m.group(1).strip()}"
+    if place:
+        return f"{who} {place}"
+    return who
+
+
+def find_signer(lines: list[_Line]) -> tuple[str | None, str | None, str | None]:
+    voc = _vocab()
+    titles = sorted(voc["signer_titles"], key=len, reverse=True)
+    prefixes = voc["signer_authority_prefixes"]
+    for pos in range(len(lines) - 1, -1, -1):
+        text = lines[pos].text.strip("*# ")
+        if not _is_person_name(text):
+            continue
+        # the title block sits just before the name, on one or two lines
+        block: list[str] = []
+        for back in range(pos - 1, max(-1, pos - 4), -1):
+            t = re.sub(r"\s+", " ", lines[back].text.strip("*# "))
+            if _upper(t) == t and any(h in t for h in titles + prefixes):
+                block.insert(0, t)
+            elif block:
+                break
+        if block:
+            authority, title = _split_authority(" ".join(block), prefixes)
+            return text, title, authority
+    return None, None, None
+
+
+def _split_authority(t: str, prefixes: list[str]) -> tuple[str | None, str]:
+    # "KT.GIÁM ĐỐC PHÓ GIÁM ĐỐC" → ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+    t = re.sub(r"^(KT|TM|TL|TUQ|Q|PP)\.\s*", r"\1. ", t)
+    if any(t.startswith(p) for p in prefixes):
+        m = re.match(r"^((?:KT|TM|TL|TUQ|Q|PP)\. [^\n]*?)\s+((?:PHÓ |Q\. )?[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ]*)$", t)
+        words = t.split()
+        if m and m.group(2) and m.group(2) != m.group(1):
+            # the authority repeats a title; the signer's own title is the last title named
+            voc_titles = sorted(_vocab()["signer_titles"], key=len, reverse=True)
+            for title in voc_titles:
+                if t.endswith(" " + title) and not title.startswith(("KT.", "TM.")):
+                    return t[: -len(title)].strip(), title
+        return t, words[-1] if words else t
+    return None, t
+
+
+def _is_person_name(t: str) -> bool:
+    words = t.split()
+    if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in t):
+        return False
+    if t.isupper():
+        return False
+    return all(w[0].isupper() and w[1:].islower() for w in words if w[0].isalpha()) and all(
+        re.fullmatch(r"[\wÀ-ỹđĐ]+", w) for w in words)
+
+
+def extract_metadata(doc: Document, task_fragments: frozenset[int] = frozenset()) -> Metadata:
+    lines = _lines(doc, task_fragments)
+    number = find_number(lines)
+    place, issued, issued_text = find_date(lines)
+    doc_type, type_pos = find_doc_type(lines, number)
+    title = find_title(lines, type_pos)
+    issuer, how = find_issuer(lines, place, title)
+    signer, signer_title, authority = find_signer(lines)
+    return Metadata(number=number, doc_type=doc_type, issuer=issuer, issuer_method=how, place=place,
+                    issued=issued, issued_text=issued_text, title=title, signer=signer,
+                    signer_title=signer_title, signer_authority=authority)

@@ -1,0 +1,358 @@
+"""Readers for plans that arrive as text: text extracted from PDFs (tab-separated table rows)
+and the crawled-markdown layout of legal portals (one cell per line block, `|` lines between).
+
+decode → split into lines → group into blocks and table fragments. Page breaks are not
+marked in these files; a blank line inside a run of table rows is the only trace of one, so
+every such boundary becomes a fragment boundary and the recovery decides what it was.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from kehoach.extract.base import ReadError, file_digest, make_document
+from kehoach.gazetteer import load_yaml
+from kehoach.model import Cell, Document, Row, TableFragment, TextBlock
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    max_bytes: int = 50 * 1024 * 1024
+    # Share of control characters above which a ".txt" is judged binary.
+    max_control_ratio: float = 0.02
+    # Legacy font-encoding artefacts per 1000 chars above which a text is judged TCVN3/VNI.
+    legacy_per_mille: float = 8.0
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+def decode(data: bytes, settings: TextSettings = TextSettings()) -> tuple[str, tuple[str, ...]]:
+    """Bytes to NFC text, or ReadError with the reason. Returns (text, warnings)."""
+    if not data.strip():
+        raise ReadError("empty file")
+    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(f"binary file, not text (starts with {data[:8]!r})")
+    warnings: tuple[str, ...] = ()
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        text = _decode_codepage(data, exc)
+        warnings = ("not UTF-8: decoded as Windows-1258 (Vietnamese codepage)",)
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\f")
+    if controls > settings.max_control_ratio * len(text):
+        raise ReadError("binary file, not text (control characters)")
+    _reject_legacy_font_encoding(text, settings)
+    return text, warnings
+
+
+def _decode_codepage(data: bytes, exc: UnicodeDecodeError) -> str:
+    # Windows-1258 stores Vietnamese with combining tone marks; after NFC it is ordinary text.
+    text = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+    if _vietnamese_share(text) < 0.02:
+        raise ReadError(f"not UTF-8 text (invalid byte at offset {exc.start}) and not Vietnamese "
+                        "in Windows-1258 either; convert the file to UTF-8")
+    return text
+
+
+def _vietnamese_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    viet = set(load_yaml("encodings.yaml")["vietnamese_letters"])
+    return sum(1 for ch in letters if ch.lower() in viet) / len(letters)
+
+
+def _reject_legacy_font_encoding(text: str, settings: TextSettings) -> None:
+    """TCVN3 (ABC) and VNI texts decode without error but spell "Kế hoạch" as "KÕ ho¹ch" or
+    "Keá hoaïch": detect their artefacts rather than return mojibake as data."""
+    enc = load_yaml("encodings.yaml")
+    if _vietnamese_share(text) >= 0.05:
+        return
+    sample = text[:200_000]
+    n = max(1, len(sample))
+    for name in ("tcvn3", "vni"):
+        markers = enc[name]["markers"]
+        hits = sum(sample.count(m) for m in markers)
+        if hits * 1000 / n >= settings.legacy_per_mille:
+            raise ReadError(f"legacy {enc[name]['label']} font encoding, not Unicode "
+                            f"(e.g. {enc[name]['example']!r}); convert it to Unicode first")
+
+
+# --- markup -------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+_MD_EMPH = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
+_SPACES = re.compile(r"[ \u00a0\u2002-\u200b]+")
+
+
+def clean_markup(text: str) -> tuple[str, bool]:
+    """Remove HTML tags and markdown emphasis; list items keep a "- " marker. Returns
+    (clean text, whether the text was bold)."""
+    bold = bool(re.search(r"<b>|<strong>|\*\*", text, re.I))
+
+    def tag(m: re.Match) -> str:
+        name = m.group(1).lower()
+        if name == "li" and not m.group(0).startswith("</"):
+            return " - "
+        if name == "br":
+            return " "
+        return ""
+
+    text = _TAG.sub(tag, text)
+    text = html.unescape(text)
+    text = _MD_EMPH.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    text = re.sub(r"^(- )+", "- ", text)      # "<li>- item" must not become "- - item"
+    text = re.sub(r" - (- )+", " - ", text)
+    return text, bold
+
+
+def _strip_heading(line: str) -> tuple[str, bool]:
+    m = re.match(r"^\s*#{1,6}\s+", line)
+    return (line[m.end():], True) if m else (line, False)
+
+
+# --- tab-separated text -------------------------------------------------------------------
+
+def read_text(path: Path, *, source: str, settings: TextSettings = TextSettings()) -> Document:
+    data = _read_bytes(path, settings)
+    text, warnings = decode(data, settings)
+    if _looks_like_crawled_markdown(text):
+        return _build(path, source, "md", _parse_markdown(text), warnings, data)
+    return _build(path, source, "txt", _parse_tabbed(text), warnings, data)
+
+
+def read_markdown(path: Path, *, source: str, settings: TextSettings = TextSettings()) -> Document:
+    data = _read_bytes(path, settings)
+    text, warnings = decode(data, settings)
+    if not _looks_like_crawled_markdown(text) and "\t" in text:
+        return _build(path, source, "txt", _parse_tabbed(text), warnings, data)
+    return _build(path, source, "md", _parse_markdown(text), warnings, data)
+
+
+def _read_bytes(path: Path, settings: TextSettings) -> bytes:
+    size = path.stat().st_size
+    if size > settings.max_bytes:
+        raise ReadError(f"file too large for a text plan ({size} bytes > {settings.max_bytes})")
+    return path.read_bytes()
+
+
+def _build(path, source, fmt, parsed, warnings, data) -> Document:
+    import hashlib
+    blocks, fragments = parsed
+    return make_document(path, source=source, format=fmt, pages=None, blocks=blocks,
+                         fragments=fragments, warnings=warnings,
+                         sha256=hashlib.sha256(data).hexdigest())
+
+
+def _looks_like_crawled_markdown(text: str) -> bool:
+    lines = text.split("\n")
+    pipes = sum(1 for ln in lines if ln.strip() == "|")
+    return pipes >= 4 and pipes >= 0.02 * len(lines)
+
+
+def _parse_tabbed(text: str) -> tuple[list[TextBlock], list[TableFragment]]:
+    blocks: list[TextBlock] = []
+    fragments: list[TableFragment] = []
+    index = 0
+    rows: list[Row] = []
+    blank_before = False
+
+    def flush(next_after_blank: bool) -> None:
+        nonlocal rows, index
+        if rows:
+            fragments.append(TableFragment(rows=tuple(rows), index=len(fragments), page=None,
+                                           after_break=True, block_index=index))
+            index += 1
+            rows = []
+
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        if "\t" in raw:
+            cells = []
+            for col, part in enumerate(raw.split("\t")):
+                clean, bold = clean_markup(part)
+                cells.append(Cell(text=clean, col=col, line=lineno, bold=bold))
+            rows.append(Row(cells=tuple(cells), line=lineno))
+            blank_before = False
+            continue
+        if not raw.strip():
+            # A blank line ends a fragment: in text extracted from PDFs it is where a page
+            # ended (or at least where the extractor saw a gap).
+            flush(True)
+            blank_before = True
+            continue
+        if re.fullmatch(r"\s*(-{2,}\s*)+", raw) and rows:
+            continue
+        flush(False)
+        line, heading = _strip_heading(raw)
+        clean, bold = clean_markup(line)
+        if clean:
+            blocks.append(TextBlock(text=clean, index=index, line=lineno, bold=bold, heading=heading))
+            index += 1
+    flush(False)
+    return blocks, fragments
+
+
+# --- crawled markdown ---------------------------------------------------------------------
+
+def _parse_markdown(text: str) -> tuple[list[TextBlock], list[TableFragment]]:
+    lines = text.split("\n")
+    blocks: list[TextBlock] = []
+    fragments: list[TableFragment] = []
+    index = 0
+    i = 0
+    para: list[tuple[int, str]] = []
+
+    def flush_para() -> None:
+        nonlocal index, para
+        if para:
+            joined = " ".join(s.strip() for _, s in para)
+            joined, heading = _strip_heading(joined)
+            clean, bold = clean_markup(joined)
+            if clean:
+                blocks.append(TextBlock(text=clean, index=index, line=para[0][0], bold=bold,
+                                        heading=heading))
+                index += 1
+            para = []
+
+    while i < len(lines):
+        if lines[i].strip() == "|":
+            flush_para()
+            j = _markdown_table_end(lines, i)
+            rows = _markdown_rows(lines, i, j)
+            if rows:
+                fragments.append(TableFragment(rows=tuple(rows), index=len(fragments), page=None,
+                                               after_break=False, block_index=index))
+                index += 1
+            i = j
+            continue
+        if not lines[i].strip():
+            flush_para()
+        else:
+            para.append((i + 1, lines[i]))
+        i += 1
+    flush_para()
+    return blocks, fragments
+
+
+def _markdown_table_end(lines: list[str], start: int, max_gap: int = 30) -> int:
+    """End (exclusive) of the table starting at `start`. Crawled tables end at a blank line,
+    but some crawls have no blank lines at all; there a long run of text after a "|" line is
+    prose, since cells seldom run past a few dozen wrapped lines."""
+    last_pipe = start
+    n = start
+    while n < len(lines):
+        s = lines[n].strip()
+        if s == "|":
+            last_pipe = n
+            n += 1
+            continue
+        if not s:
+            k = n
+            while k < len(lines) and not lines[k].strip():
+                k += 1
+            if k < len(lines) and lines[k].strip() == "|" and lines[n - 1].strip() != "|":
+                n = k
+                continue
+            break
+        if n - last_pipe > max_gap:
+            break
+        n += 1
+    return last_pipe + 1
+
+
+def _markdown_rows(lines: list[str], start: int, end: int) -> list[Row]:
+    """Cells are the text between consecutive "|" lines; an empty slot is either an empty cell
+    or the boundary between two rows. The widest run of filled slots gives the column count,
+    and each empty run is read with that count in mind."""
+    slots: list[tuple[int, str]] = []      # (line, text); text "" for an empty slot
+    cur: list[str] = []
+    cur_line = start + 1
+    seen_pipe = False
+    for n in range(start, end):
+        s = lines[n]
+        if s.strip() == "|":
+            if seen_pipe:
+                slots.append((cur_line, " ".join(x.strip() for x in cur if x.strip())))
+            seen_pipe = True
+            cur = []
+            cur_line = n + 2
+        else:
+            cur.append(s)
+    width = _widest_run(slots)
+    if width == 0:
+        return []
+    rows: list[Row] = []
+    row: list[tuple[int, str]] = []
+    k = 0
+    while k < len(slots):
+        line, txt = slots[k]
+        if txt:
+            row.append((line, txt))
+            k += 1
+            if len(row) == width and (k >= len(slots) or not slots[k][1]):
+                rows.append(_md_row(row))
+                row = []
+                k += 1          # the empty slot after a full row is the row boundary
+            continue
+        e = 0
+        while k + e < len(slots) and not slots[k + e][1]:
+            e += 1
+        following = 0
+        while k + e + following < len(slots) and slots[k + e + following][1]:
+            following += 1
+        if not row:
+            row = [(line, "")] * e    # empty leading cells: a vertically merged first column
+            k += e
+            continue
+        if len(row) + e - 1 >= width:
+            fill = width - len(row)
+            row.extend([(line, "")] * fill)
+            rows.append(_md_row(row))
+            rest = e - fill - 1
+            row = [(line, "")] * rest if rest > 0 else []
+            k += e
+        elif len(row) <= 2 or len(row) + e + following > width:
+            # A short row (a section title spanning the table) ends here.
+            rows.append(_md_row(row))
+            row = [(line, "")] * (e - 1) if e > 1 else []
+            k += e
+        else:
+            row.extend([(line, "")] * e)
+            k += e
+    if any(t for _, t in row):
+        rows.append(_md_row(row))
+    return rows
+
+
+def _widest_run(slots: list[tuple[int, str]]) -> int:
+    best = run = 0
+    for _, t in slots:
+        run = run + 1 if t else 0
+        best = max(best, run)
+    return best
+
+
+def _md_row(row: list[tuple[int, str]]) -> Row:
+    cells = []
+    for col, (line, raw) in enumerate(row):
+        clean, bold = clean_markup(raw)
+        cells.append(Cell(text=clean, col=col, line=line, bold=bold))
+    return Row(cells=tuple(cells), line=row[0][0] if row else None)
+
+
+def read_any_text(path: Path, *, source: str) -> Document:
+    if path.suffix.lower() in (".md", ".markdown"):
+        return read_markdown(path, source=source)
+    return read_text(path, source=source)
+
+
+__all__ = ["read_text", "read_markdown", "read_any_text", "decode", "clean_markup", "TextSettings",
+           "file_digest"]

@@ -1,0 +1,93 @@
+"""Explicit Arrow schemas of the datasets and their writer.
+
+Each dataset is a folder of Parquet files, one part per input file, written to a temporary
+name and renamed into place, so a batch that stops half-way keeps every part it finished.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+S, I32, B, D, F = pa.string(), pa.int32(), pa.bool_(), pa.date32(), pa.float64()
+LS = pa.list_(pa.string())
+
+DOCUMENTS = pa.schema([
+    ("doc_id", S), ("source", S), ("sha256", S), ("format", S), ("pages", I32),
+    ("number", S), ("doc_type", S), ("issuer", S), ("place", S), ("issued", D), ("issued_text", S),
+    ("title", S), ("signer", S), ("signer_title", S), ("status", S), ("error", S),
+    ("note", S), ("issuer_method", S), ("signer_authority", S), ("n_tasks", I32), ("n_tables", I32),
+    ("warnings", LS), ("ocr_confidence", F), ("kehoach_version", S),
+])
+
+TASKS = pa.schema([
+    ("doc_id", S), ("source", S), ("seq", I32), ("section", S), ("section_title", S), ("stt", S),
+    ("objective", S), ("task", S), ("output", S), ("lead", S), ("support", S), ("deadline", S),
+    ("basis", S), ("split", B), ("page_start", I32), ("page_end", I32),
+    ("table", I32), ("line_start", I32), ("line_end", I32), ("repairs", LS), ("confidence", F),
+    ("deadline_kind", S), ("deadline_start", D), ("deadline_end", D), ("deadline_recurrence", S),
+])
+
+FINDINGS = pa.schema([
+    ("doc_id", S), ("source", S), ("seq", I32), ("page", I32), ("line", I32), ("kind", S),
+    ("severity", S), ("message", S), ("value", S),
+])
+
+TASK_UNITS = pa.schema([
+    ("doc_id", S), ("source", S), ("seq", I32), ("role", S), ("mention", S), ("unit_name", S),
+    ("unit_type", S), ("unit_id", S), ("level", S), ("province_code", S), ("district_code", S),
+    ("commune_code", S), ("score", F), ("method", S), ("page", I32),
+])
+
+CITATIONS = pa.schema([
+    ("doc_id", S), ("source", S), ("seq", I32), ("page", I32), ("raw", S), ("kind", S), ("number", S),
+    ("year", I32), ("symbol", S), ("key", S), ("issuer", S), ("date", D), ("subject", S),
+    ("conflict", S), ("resolved_from", S), ("field", S),
+])
+
+TARGETS = pa.schema([
+    ("doc_id", S), ("source", S), ("seq", I32), ("page", I32), ("text", S), ("indicator", S),
+    ("comparator", S), ("value", F), ("value_max", F), ("unit", S), ("year", I32),
+])
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS, "tasks": TASKS, "findings": FINDINGS,
+    "task_units": TASK_UNITS, "citations": CITATIONS, "targets": TARGETS,
+}
+
+
+def _none_if_blank(v):
+    if isinstance(v, str) and not v.strip():
+        return None
+    return v
+
+
+def to_table(name: str, rows: Iterable[dict]) -> pa.Table:
+    schema = SCHEMAS[name]
+    rows = list(rows)
+    cols = {}
+    for f in schema:
+        vals = [r.get(f.name) for r in rows]
+        if f.type == S:
+            vals = [_none_if_blank(v) for v in vals]
+        cols[f.name] = pa.array(vals, type=f.type)
+    return pa.table(cols, schema=schema)
+
+
+def part_name(doc_id: str, source: str) -> str:
+    # The same content may arrive under two names; each input keeps its own part.
+    return f"part-{doc_id}-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:8]}.parquet"
+
+
+def write_part(out_dir: Path, name: str, part: str, rows: Iterable[dict]) -> Path:
+    folder = out_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / part
+    tmp = folder / f".{part}.tmp"
+    pq.write_table(to_table(name, rows), tmp)
+    os.replace(tmp, final)
+    return final

@@ -1,0 +1,161 @@
+"""The pipeline: a file in, its records out; a batch of files in, datasets on disk.
+
+read (per format) → recover the task tables → metadata → normalize → write one part per
+dataset. A file that cannot be read still gets its documents row, with the reason; the batch
+goes on.
+"""
+from __future__ import annotations
+
+import importlib
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from kehoach import __version__
+from kehoach.datasets import part_name, write_part
+from kehoach.extract.base import ReadError, doc_id_of, file_digest
+from kehoach.extract.metadata import extract_metadata
+from kehoach.extract.recover import RecoverSettings, recover
+from kehoach.model import Document, Extraction, Finding, Metadata
+
+# Readers by file suffix, as "module:function"; a reader missing from this install (its
+# optional dependency absent) gives that file a clear error instead of breaking the batch.
+READERS: dict[str, str] = {
+    ".txt": "kehoach.extract.text:read_text",
+    ".text": "kehoach.extract.text:read_text",
+    ".md": "kehoach.extract.text:read_markdown",
+    ".markdown": "kehoach.extract.text:read_markdown",
+    ".pdf": "kehoach.extract.pdf:read_pdf",
+    ".docx": "kehoach.extract.docx:read_docx",
+    ".doc": "kehoach.extract.docx:read_doc",
+}
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    recover: RecoverSettings = field(default_factory=RecoverSettings)
+    normalize: bool = True
+
+
+def supported(path: Path) -> bool:
+    return path.suffix.lower() in READERS
+
+
+def iter_inputs(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
+    """(path, source) for each input: files as given, folders walked in name order with
+    sources relative to the folder given (as the contract asks)."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and supported(f) and not f.name.startswith("."):
+                    yield f, str(Path(p) / f.relative_to(path))
+        else:
+            yield path, p
+
+
+def _reader(path: Path) -> Callable[..., Document]:
+    spec = READERS.get(path.suffix.lower())
+    if spec is None:
+        raise ReadError(f"unsupported file type {path.suffix or '(none)'}; "
+                        f"kehoach reads {', '.join(sorted(READERS))}")
+    module, func = spec.split(":")
+    try:
+        return getattr(importlib.import_module(module), func)
+    except (ImportError, AttributeError) as exc:
+        raise ReadError(f"no reader for {path.suffix} files in this install ({exc})") from exc
+
+
+def extract(path: Path, source: str | None = None, settings: PipelineSettings = PipelineSettings()) -> Extraction:
+    """Everything kehoach learns from one file. Never raises for bad input."""
+    source = source or str(path)
+    try:
+        if not path.exists():
+            raise ReadError("no such file")
+        if path.is_dir():
+            raise ReadError("is a folder, not a file")
+        doc = _reader(path)(path, source=source)
+    except ReadError as exc:
+        return Extraction(document=None, status="failed", error=str(exc))
+    except Exception as exc:  # a reader bug must not stop the batch; keep the trace short
+        return Extraction(document=None, status="failed",
+                          error=f"internal error reading the file: {type(exc).__name__}: {exc}")
+    try:
+        rec = recover(doc, settings.recover)
+        meta = extract_metadata(doc, rec.used_fragments)
+    except Exception as exc:
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        return Extraction(document=doc, status="failed",
+                          error=f"internal error in table recovery: {type(exc).__name__}: {exc} "
+                                f"({Path(tb.filename).name}:{tb.lineno})")
+    findings = list(rec.findings)
+    status = "partial" if any(f.severity == "error" for f in findings) else "ok"
+    return Extraction(document=doc, metadata=meta, tasks=rec.tasks, findings=tuple(findings),
+                      status=status)
+
+
+def _documents_row(ex: Extraction, path: Path, source: str) -> dict:
+    doc, m = ex.document, ex.metadata
+    if doc is not None:
+        sha, fmt, pages, warnings = doc.sha256, doc.format, doc.pages, list(doc.warnings)
+    else:
+        try:
+            sha = file_digest(path)
+        except OSError:
+            sha = None
+        fmt, pages, warnings = path.suffix.lower().lstrip(".") or None, None, []
+    note = None
+    if ex.status != "failed" and not ex.tasks:
+        note = next((f.message for f in ex.findings if f.kind == "no_table"), None)
+    return dict(
+        doc_id=doc_id_of(sha) if sha else None, source=source, sha256=sha, format=fmt, pages=pages,
+        number=m.number, doc_type=m.doc_type, issuer=m.issuer, place=m.place, issued=m.issued,
+        issued_text=m.issued_text, title=m.title, signer=m.signer, signer_title=m.signer_title,
+        status=ex.status, error=ex.error, note=note, issuer_method=m.issuer_method,
+        signer_authority=m.signer_authority, n_tasks=len(ex.tasks),
+        n_tables=len({t.table for t in ex.tasks}), warnings=warnings,
+        ocr_confidence=doc.ocr_confidence if doc else None, kehoach_version=__version__)
+
+
+def records(ex: Extraction, path: Path, source: str) -> dict[str, list[dict]]:
+    """The rows of every dataset for one file."""
+    drow = _documents_row(ex, path, source)
+    base = {"doc_id": drow["doc_id"], "source": source}
+    tasks = [dict(base, **{k: getattr(t, k) for k in (
+        "seq", "section", "section_title", "stt", "objective", "task", "output", "lead", "support",
+        "deadline", "basis", "split", "page_start", "page_end", "table", "line_start", "line_end",
+        "confidence")}, repairs=list(t.repairs)) for t in ex.tasks]
+    findings = [dict(base, seq=f.seq, page=f.page, line=f.line, kind=f.kind, severity=f.severity,
+                     message=f.message, value=f.value) for f in ex.findings]
+    if ex.status == "failed":
+        findings.append(dict(base, kind="read_error", severity="error", message=ex.error))
+    return {"documents": [drow], "tasks": tasks, "findings": findings}
+
+
+@dataclass
+class BatchResult:
+    files: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    tasks: int = 0
+
+
+def ingest(paths: Iterable[str], out_dir: Path, settings: PipelineSettings = PipelineSettings(),
+           on_file: Callable[[str, Extraction], None] | None = None) -> BatchResult:
+    result = BatchResult()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path, source in iter_inputs(paths):
+        ex = extract(path, source, settings)
+        recs = records(ex, path, source)
+        doc_id = recs["documents"][0]["doc_id"] or "nohash"
+        part = part_name(doc_id, source)
+        # documents last: a documents row means every other part of that file is on disk
+        for name in [n for n in recs if n != "documents"] + ["documents"]:
+            write_part(out_dir, name, part, recs[name])
+        result.files += 1
+        result.tasks += len(ex.tasks)
+        if ex.status == "failed":
+            result.failed.append((source, ex.error or "failed"))
+        if on_file:
+            on_file(source, ex)
+    return result
