@@ -135,7 +135,7 @@ def match_header_field(text: str) -> str | None:
                 score = 100 + len(p)
             elif t.startswith(p + " ") or t.startswith(p + "/") or t.startswith(p + ","):
                 score = 50 + len(p)
-            elif p.startswith(t) and len(t) >= 5 and " " in t:
+            elif p.startswith(t) and len(t.split()) >= 3:
                 score = 20 + len(t)
             else:
                 continue
@@ -353,7 +353,7 @@ def _section_of(line: _Line, header: Header, next_label: str | None) -> tuple[st
                 or _uppercase_share(text) > 0.7):
             return label, text
         return None
-    if not stt and len(nonempty) == 1 and not line.at_break:
+    if len(nonempty) == 1 and not line.at_break and not (stt and _is_label(stt)):
         text = vals[nonempty[0]]
         m = _LABEL_IN_TEXT.match(text)
         if m and (line.bold or _uppercase_share(m.group(2)) > 0.7 or _is_roman_or_letter(m.group(1))):

@@ -226,8 +226,7 @@ def _parse_markdown(text: str) -> tuple[list[TextBlock], list[TableFragment]]:
         if lines[i].strip() == "|":
             flush_para()
             j = _markdown_table_end(lines, i)
-            rows = _markdown_rows(lines, i, j)
-            if rows:
+            for rows in _markdown_tables(lines, i, j):
                 fragments.append(TableFragment(rows=tuple(rows), index=len(fragments), page=None,
                                                after_break=False, block_index=index))
                 index += 1
@@ -268,10 +267,26 @@ def _markdown_table_end(lines: list[str], start: int, max_gap: int = 30) -> int:
     return last_pipe + 1
 
 
-def _markdown_rows(lines: list[str], start: int, end: int) -> list[Row]:
-    """Cells are the text between consecutive "|" lines; an empty slot is either an empty cell
-    or the boundary between two rows. The widest run of filled slots gives the column count,
-    and each empty run is read with that count in mind."""
+def _markdown_tables(lines: list[str], start: int, end: int) -> list[list[Row]]:
+    """Tables of one "|" region. Crawls without blank lines glue a table to the one before
+    (a signature block, the national header); a task table's header row, recognised by its
+    vocabulary, starts a table of its own whose width it gives."""
+    slots = _slots(lines, start, end)
+    cuts = _header_starts(slots)
+    bounds = [0] + cuts + [len(slots)]
+    tables = []
+    for a, b in zip(bounds, bounds[1:]):
+        part = slots[a:b]
+        if not any(t for _, t in part):
+            continue
+        width = _header_width(part) if a in cuts else _widest_run(part)
+        rows = _rows_of(part, width)
+        if rows:
+            tables.append(rows)
+    return tables
+
+
+def _slots(lines: list[str], start: int, end: int) -> list[tuple[int, str]]:
     slots: list[tuple[int, str]] = []      # (line, text); text "" for an empty slot
     cur: list[str] = []
     cur_line = start + 1
@@ -286,7 +301,51 @@ def _markdown_rows(lines: list[str], start: int, end: int) -> list[Row]:
             cur_line = n + 2
         else:
             cur.append(s)
-    width = _widest_run(slots)
+    return slots
+
+
+def _header_cell(text: str) -> bool:
+    from kehoach.extract.recover import match_header_field
+    clean, bold = clean_markup(text)
+    return bool(clean) and (match_header_field(clean) is not None or (bold and len(clean.split()) <= 4))
+
+
+def _header_starts(slots: list[tuple[int, str]]) -> list[int]:
+    from kehoach.extract.recover import match_header_field
+    starts = []
+    k = 0
+    while k < len(slots):
+        if not slots[k][1] or not _header_cell(slots[k][1]) or (k > 0 and slots[k - 1][1]
+                                                                   and k - 1 not in starts
+                                                                   and _header_cell(slots[k - 1][1])):
+            k += 1
+            continue
+        m = k
+        fields = set()
+        while m < len(slots) and slots[m][1] and _header_cell(slots[m][1]):
+            f = match_header_field(clean_markup(slots[m][1])[0])
+            if f:
+                fields.add(f)
+            m += 1
+        if len(fields) >= 3 and fields & {"task", "objective"}:
+            if k > 0:
+                starts.append(k)
+            k = m
+        else:
+            k += 1
+    return starts
+
+
+def _header_width(part: list[tuple[int, str]]) -> int:
+    n = 0
+    while n < len(part) and part[n][1]:
+        n += 1
+    return n
+
+
+def _rows_of(slots: list[tuple[int, str]], width: int) -> list[Row]:
+    """Cells are the text between consecutive "|" lines; an empty slot is either an empty cell
+    or the boundary between two rows, read with the column count in mind."""
     if width == 0:
         return []
     rows: list[Row] = []
@@ -297,10 +356,11 @@ def _markdown_rows(lines: list[str], start: int, end: int) -> list[Row]:
         if txt:
             row.append((line, txt))
             k += 1
-            if len(row) == width and (k >= len(slots) or not slots[k][1]):
+            if len(row) == width:
                 rows.append(_md_row(row))
                 row = []
-                k += 1          # the empty slot after a full row is the row boundary
+                if k < len(slots) and not slots[k][1]:
+                    k += 1      # the empty slot after a full row is the row boundary
             continue
         e = 0
         while k + e < len(slots) and not slots[k + e][1]:

@@ -1,0 +1,286 @@
+"""Vietnamese post-OCR repair: put back diacritics and syllable boundaries that OCR lost,
+using the closed set of Vietnamese syllables and two-syllable words of a lexicon.
+
+OCR of Vietnamese fails mostly on the marks (tone marks, circumflex, breve, horn, đ), so the
+letters without marks (the "skeleton") are usually right while the marks are not. A repair
+therefore only swaps a word for another spelling of the same skeleton, and only when:
+  - the OCR was not confident about the word (word confidence below a threshold), and
+  - the evidence is clear: the word is not a syllable at all and exactly one spelling fits,
+    or exactly one spelling forms a known word with a neighbour while the printed one does not.
+Upper-case tokens that are not syllables (QLCL, TTHC) and anything with digits are left alone.
+
+The lexicon is underthesea's word list (a dependency of the project) plus the project's own
+vocabulary (gazetteer YAML files), read once per process.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+_MARKS = re.compile(r"[\u0300-\u036f]")
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}   # huyền sắc ngã hỏi nặng
+_HAS_NON_LETTER = re.compile(r"[\W\d_]")
+# Vowel pairs whose tone mark has two accepted placements (hoá / hóa), marks included.
+_OPEN_NUCLEUS = re.compile(r"[oòóỏõọ][aàáảãạeèéẻẽẹ]$|[uùúủũụ][yỳýỷỹỵ]$")
+_TOKEN = re.compile(r"^(\W*)([^\W\d_]+)(\W*)$")
+
+
+@dataclass(frozen=True)
+class RepairSettings:
+    # Word confidence (0..1) at or above which OCR output is never rewritten.
+    confident: float = 0.93
+    # Longest token that is tried as two merged syllables.
+    max_merged_len: int = 14
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    syllables: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+    by_skeleton: dict[str, tuple[str, ...]]
+
+    def is_syllable(self, s: str) -> bool:
+        return s.lower() in self.syllables
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    confidence: float | None = None   # 0..1
+
+
+def skeleton(s: str) -> str:
+    """Letters without any mark, lower case: 'Triển' → 'trien', 'đữ' → 'du'."""
+    d = unicodedata.normalize("NFD", s.lower())
+    return _MARKS.sub("", d).replace("đ", "d")
+
+
+def _tone_variants(syllable: str) -> set[str]:
+    """Both tone placements of the open nuclei oa/oe/uy ('hoá' and 'hóa'): documents use either
+    and both are correct, so neither may be 'repaired' into the other."""
+    d = unicodedata.normalize("NFD", syllable)
+    tone = next((ch for ch in d if ch in _TONES), None)
+    if tone is None:
+        return {syllable}
+    bare = d.replace(tone, "")
+    nfc_bare = unicodedata.normalize("NFC", bare)
+    out = {syllable}
+    m = re.search(r"(o[ae]|uy)$", nfc_bare)
+    if m and not (nfc_bare.startswith("qu") and m.group(1) == "uy" and m.start() == 1):
+        i = len(bare) - 2
+        for pos in (i, i + 1):
+            out.add(unicodedata.normalize("NFC", bare[:pos + 1] + tone + bare[pos + 1:]))
+    return out
+
+
+def _lexicon_sources() -> list[Path]:
+    paths: list[Path] = []
+    spec = importlib.util.find_spec("underthesea")
+    if spec and spec.submodule_search_locations:
+        for loc in spec.submodule_search_locations:
+            p = Path(loc) / "corpus" / "data" / "Viet74K.txt"
+            if p.exists():
+                paths.append(p)
+                break
+    return paths
+
+
+def _project_phrases() -> list[str]:
+    """Every string of the gazetteer's YAML vocabularies: headers, unit types, deadline words.
+    Read through the gazetteer's cached loader, which the other stages share."""
+    try:
+        from kehoach.gazetteer import data_path, load_yaml
+    except ImportError:
+        return []
+    out: list[str] = []
+
+    def walk(v) -> None:
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                walk(k)
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    for p in sorted(data_path("x").parent.glob("*.yaml")):
+        try:
+            walk(load_yaml(p.name))
+        except Exception:          # a malformed vocabulary file must not stop OCR
+            continue
+    return out
+
+
+def build_lexicon(phrases: list[str]) -> Lexicon:
+    syllables: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    variants: dict[str, set[str]] = {}
+
+    def var(s: str) -> set[str]:
+        v = variants.get(s)
+        if v is None:
+            v = variants[s] = _tone_variants(s) if _OPEN_NUCLEUS.search(s) else {s}
+        return v
+
+    split = re.compile(r"[^\w]+").split
+    for phrase in phrases:
+        parts = [p for p in split(phrase) if p and not _HAS_NON_LETTER.search(p)]
+        for a, b in zip(parts, parts[1:]):
+            for va in var(a):
+                for vb in var(b):
+                    pairs.add((va, vb))
+        for p in parts:
+            syllables.update(var(p))
+    by_skel: dict[str, list[str]] = {}
+    for s in syllables:
+        by_skel.setdefault(skeleton(s), []).append(s)
+    return Lexicon(frozenset(syllables), frozenset(pairs),
+                   {k: tuple(sorted(v)) for k, v in by_skel.items()})
+
+
+@functools.lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon | None:
+    phrases: list[str] = []
+    for p in _lexicon_sources():
+        phrases.extend(unicodedata.normalize("NFC", p.read_text(encoding="utf-8").lower()).splitlines())
+    if not phrases:
+        return None
+    phrases.extend(unicodedata.normalize("NFC", s.lower()) for s in _project_phrases())
+    return build_lexicon(phrases)
+
+
+def _apply_case(template: str, s: str) -> str:
+    if template.isupper() and len(template) > 1:
+        return s.upper()
+    if template[:1].isupper():
+        return s[:1].upper() + s[1:]
+    return s
+
+
+def _split(token: str) -> tuple[str, str, str] | None:
+    m = _TOKEN.match(token)
+    return (m.group(1), m.group(2), m.group(3)) if m else None
+
+
+def _context(lex: Lexicon, left: str | None, s: str, right: str | None) -> int:
+    return int(left is not None and (left, s) in lex.pairs) + \
+        int(right is not None and (s, right) in lex.pairs)
+
+
+def _choose(lex: Lexicon, core: str, left: str | None, right: str | None) -> str | None:
+    """The one spelling of core's skeleton the evidence supports, or None."""
+    low = core.lower()
+    valid = low in lex.syllables
+    cands = [c for c in lex.by_skeleton.get(skeleton(low), ()) if c != low]
+    if not cands:
+        return None
+    scored = sorted(((_context(lex, left, c, right), c) for c in cands), reverse=True)
+    best, best_c = scored[0]
+    unique_best = len(scored) == 1 or scored[1][0] < best
+    if valid:
+        # A real syllable is replaced only when it makes no word with its neighbours and one
+        # other spelling does ("kê hoạch" → "kế hoạch").
+        if _context(lex, left, low, right) == 0 and best > 0 and unique_best:
+            return best_c
+        return None
+    if best > 0 and unique_best:
+        return best_c
+    if len(cands) == 1:
+        return cands[0]
+    return None
+
+
+def _split_merged(lex: Lexicon, core: str, settings: RepairSettings) -> tuple[str, str] | None:
+    """'kếhoạch' → ('kế', 'hoạch') when exactly one cut gives two syllables that form a word."""
+    low = core.lower()
+    if len(low) > settings.max_merged_len or low in lex.syllables:
+        return None
+    cuts = [(low[:k], low[k:]) for k in range(1, len(low))
+            if (low[:k], low[k:]) in lex.pairs]
+    if len(cuts) != 1:
+        return None
+    a, b = cuts[0]
+    return core[:len(a)], core[len(a):]
+
+
+def repair_words(words: list[Word], lex: Lexicon | None,
+                 settings: RepairSettings = RepairSettings()) -> tuple[list[Word], list[str]]:
+    """Repaired words (same confidences) and a note per change ('kê→kế')."""
+    if lex is None or not words:
+        return list(words), []
+    words = _join_split_syllables(list(words), lex, settings)
+    out: list[Word] = []
+    notes: list[str] = []
+    cores = [_split(w.text) for w in words]
+    for i, w in enumerate(words):
+        parts = cores[i]
+        if parts is None or _skip(w, parts[1], lex, settings):
+            out.append(w)
+            continue
+        pre, core, post = parts
+        merged = _split_merged(lex, core, settings)
+        if merged:
+            out.append(Word(pre + merged[0], w.confidence))
+            out.append(Word(merged[1] + post, w.confidence))
+            notes.append(f"{core}→{merged[0]} {merged[1]}")
+            continue
+        left = _neighbour(out[-1].text if out else None, side="left")
+        right = _neighbour(words[i + 1].text if i + 1 < len(words) else None, side="right")
+        choice = _choose(lex, core, left, right)
+        if choice is None:
+            out.append(w)
+            continue
+        fixed = _apply_case(core, choice)
+        out.append(Word(pre + fixed + post, w.confidence))
+        notes.append(f"{core}→{fixed}")
+    return out, notes
+
+
+def _skip(w: Word, core: str, lex: Lexicon, settings: RepairSettings) -> bool:
+    if w.confidence is not None and w.confidence >= settings.confident:
+        return True
+    if core.isupper() and len(core) > 1 and core.lower() not in lex.syllables:
+        return True                     # an abbreviation (QLCL, TTHC), not a misread syllable
+    return False
+
+
+def _neighbour(text: str | None, side: str) -> str | None:
+    """The neighbouring syllable, unless punctuation separates it from this word."""
+    if text is None:
+        return None
+    parts = _split(text)
+    if parts is None:
+        return None
+    pre, core, post = parts
+    if (side == "left" and post) or (side == "right" and pre):
+        return None
+    return core.lower()
+
+
+def _join_split_syllables(words: list[Word], lex: Lexicon, settings: RepairSettings) -> list[Word]:
+    """'tr iển' → 'triển': two unsure neighbours that are no syllable alone but are one together."""
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if i + 1 < len(words):
+            nxt = words[i + 1]
+            a, b = _split(w.text), _split(nxt.text)
+            unsure = all(x.confidence is None or x.confidence < settings.confident for x in (w, nxt))
+            if a and b and unsure and not a[2] and not b[0]:
+                joined = (a[1] + b[1]).lower()
+                if (joined in lex.syllables and a[1].lower() not in lex.syllables
+                        and b[1].lower() not in lex.syllables):
+                    conf = min((x.confidence for x in (w, nxt) if x.confidence is not None), default=None)
+                    out.append(Word(a[0] + a[1] + b[1] + b[2], conf))
+                    i += 2
+                    continue
+        out.append(w)
+        i += 1
+    return out

@@ -1,0 +1,892 @@
+"""Reader for scanned plans: PDF pages that are images, OCR'd offline with Tesseract.
+
+page image → ink (red channel, so red seals fade; binarize; despeckle) → deskew → ruling lines
+→ table grids with merged cells → OCR: the prose with tables blanked out, the cells as a mosaic
+of cell crops (one Tesseract run each, so no text line crosses a cell border), unreadable
+narrow label cells once more with a label alphabet → post-OCR repair of Vietnamese marks →
+TextBlocks and TableFragments sharing one reading-order sequence, each cell with its OCR
+confidence.
+
+Pixel coordinates become PDF points (72 per inch, origin top-left, as pdfplumber) in bboxes.
+Tesseract runs as a subprocess (Debian `tesseract-ocr` + `tesseract-ocr-vie`), one thread.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from kehoach.extract.base import ReadError, file_digest, make_document
+from kehoach.extract.ocr_repair import (RepairSettings, Word, default_lexicon, repair_words)
+from kehoach.model import Cell, Document, Row, TableFragment, TextBlock
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    # --- which pages need OCR
+    min_image_share: float = 0.30      # page share covered by one image to call it a scan
+    min_text_chars: int = 200          # fewer upright characters than this: no real text layer
+    min_text_area: float = 0.15        # text spread over less of the page: a stamp, not a body
+    # --- raster
+    dpi: int = 300                     # render resolution cap; a scan is never upsampled past it
+    min_dpi: int = 200                 # and never rendered below this
+    ink_channel: str = "red"           # "red": red seals and stamps fade; "gray": luminance
+    denoise: bool = True               # median filter before binarizing (JPEG and scanner noise)
+    deskew: bool = True
+    max_skew_deg: float = 3.0
+    skew_step_deg: float = 0.1
+    # --- rulings (lengths in inches, so they hold at any resolution)
+    hline_min_in: float = 0.40
+    vline_min_in: float = 0.20
+    line_gap_in: float = 0.03          # scanner breaks in a ruling bridged up to this length
+    line_merge_in: float = 0.05        # two rulings closer than this are one (double lines)
+    segment_cover: float = 0.55        # share of a cell border that must be inked to exist
+    min_table_w_in: float = 1.5
+    min_table_h_in: float = 0.25
+    # --- OCR
+    tesseract: str = "tesseract"
+    lang: str = "vie"
+    prose_psm: int = 3
+    cell_psm: int = 6
+    label_psm: int = 6
+    mosaic_gap_in: float = 0.12
+    label_max_w_in: float = 0.45       # ink narrower than this in a cell may be a lone label
+    label_chars: str = "0123456789IVXLivxl.,-)abcdđe"
+    timeout_s: int = 180
+    # --- layout
+    furniture_margin: float = 0.08     # page-number lines within this share of the top/bottom
+    reflow_slack_in: float = 0.35      # a line ending this close to its column's right edge wraps
+    repair: RepairSettings = field(default_factory=RepairSettings)
+    low_page_confidence: float = 0.75  # pages below this get a warning
+
+
+# ----------------------------------------------------------------------------------------
+# which pages need OCR
+# ----------------------------------------------------------------------------------------
+
+def needs_ocr(pdf_path: Path, settings: ScanSettings = ScanSettings()) -> list[int]:
+    """1-based pages that are images without a real text layer: no text at all, or only a
+    signature stamp / watermark (few characters, a small or rotated patch of the page)."""
+    pdfium = _pdfium()
+    try:
+        pdf = pdfium.PdfDocument(str(pdf_path))
+    except pdfium.PdfiumError as exc:
+        raise ReadError(f"not a readable PDF ({exc})") from exc
+    try:
+        out = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            try:
+                if page_needs_ocr(_page_profile(page), settings):
+                    out.append(i + 1)
+            finally:
+                page.close()
+        return out
+    finally:
+        pdf.close()
+
+
+@dataclass(frozen=True)
+class PageProfile:
+    image_share: float        # largest image's share of the page area
+    upright_chars: int        # non-space characters not rotated (watermarks are)
+    text_area: float          # share of the page spanned by the upright characters
+
+
+def page_needs_ocr(p: PageProfile, settings: ScanSettings = ScanSettings()) -> bool:
+    if p.image_share < settings.min_image_share:
+        return False
+    return p.upright_chars < settings.min_text_chars or p.text_area < settings.min_text_area
+
+
+def _page_profile(page) -> PageProfile:
+    import pypdfium2.raw as raw
+    w, h = page.get_size()
+    area = max(w * h, 1.0)
+    image_share = 0.0
+    for obj in page.get_objects(max_depth=4):
+        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            l, b, r, t = obj.get_bounds()
+            image_share = max(image_share, (r - l) * (t - b) / area)
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        text = tp.get_text_range() if n else ""
+        boxes = []
+        for j in range(min(n, len(text))):
+            if text[j].isspace():
+                continue
+            angle = raw.FPDFText_GetCharAngle(tp.raw, j)
+            if angle > 0.05 and abs(angle - 2 * math.pi) > 0.05:
+                continue          # rotated: a watermark or a margin note, not the body
+            boxes.append(tp.get_charbox(j))
+    finally:
+        tp.close()
+    if not boxes:
+        return PageProfile(min(image_share, 1.0), 0, 0.0)
+    x0 = min(b[0] for b in boxes)
+    x1 = max(b[2] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    y1 = max(b[3] for b in boxes)
+    return PageProfile(min(image_share, 1.0), len(boxes), (x1 - x0) * (y1 - y0) / area)
+
+
+# ----------------------------------------------------------------------------------------
+# image preparation
+# ----------------------------------------------------------------------------------------
+
+def _cv2():
+    import cv2
+    return cv2
+
+
+def _pdfium():
+    import pypdfium2
+    return pypdfium2
+
+
+def page_dpi(page, settings: ScanSettings) -> int:
+    """Resolution to render at: the scan's own, clamped to [min_dpi, dpi]."""
+    import pypdfium2.raw as raw
+    w, _ = page.get_size()
+    best = 0.0
+    for obj in page.get_objects(max_depth=4):
+        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            l, _b, r, _t = obj.get_bounds()
+            px, _py = obj.get_px_size()
+            if r - l > 0.5 * w:
+                best = max(best, px / ((r - l) / 72.0))
+    if best <= 0:
+        return settings.dpi
+    return int(min(settings.dpi, max(settings.min_dpi, round(best))))
+
+
+def render_page(page, dpi: int) -> np.ndarray:
+    """RGB array of the page as printed; form widgets (signature boxes) are not drawn, they
+    are no part of the scanned sheet."""
+    bitmap = page.render(scale=dpi / 72.0, may_draw_forms=False, draw_annots=False)
+    try:
+        return np.asarray(bitmap.to_pil().convert("RGB")).copy()
+    finally:
+        bitmap.close()
+
+
+def ink_gray(rgb: np.ndarray, settings: ScanSettings) -> np.ndarray:
+    """One channel where ink is dark. In the red channel red seals are as light as paper while
+    black and blue ink stay dark."""
+    if rgb.ndim == 2:
+        return rgb
+    if settings.ink_channel == "red":
+        return np.ascontiguousarray(rgb[:, :, 0])
+    return _cv2().cvtColor(rgb, _cv2().COLOR_RGB2GRAY)
+
+
+def binarize(gray: np.ndarray, settings: ScanSettings) -> np.ndarray:
+    """Ink mask (255 = ink). Otsu's global threshold: typed pages have two tones, and a global
+    threshold drops the bleed-through of the back page that a local one would keep."""
+    cv2 = _cv2()
+    g = cv2.medianBlur(gray, 3) if settings.denoise else gray
+    _, ink = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return ink
+
+
+def estimate_skew(ink: np.ndarray, settings: ScanSettings) -> float:
+    """Degrees to rotate (counter-clockwise) so text lines are level: the angle that makes the
+    row profile sharpest, searched on a reduced image."""
+    cv2 = _cv2()
+    scale = min(1.0, 600.0 / max(ink.shape))
+    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    h, w = small.shape
+    centre = (w / 2, h / 2)
+    best, best_score = 0.0, -1.0
+    steps = int(round(settings.max_skew_deg / settings.skew_step_deg))
+    for k in range(-steps, steps + 1):
+        a = k * settings.skew_step_deg
+        m = cv2.getRotationMatrix2D(centre, a, 1.0)
+        rot = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+        prof = rot.sum(axis=1, dtype=np.float64)
+        score = float(np.square(np.diff(prof)).sum())
+        if score > best_score:
+            best, best_score = a, score
+    return best
+
+
+def rotate(img: np.ndarray, angle: float, fill: int) -> np.ndarray:
+    cv2 = _cv2()
+    if abs(angle) < 1e-6:
+        return img
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
+                          borderValue=(fill,) * (3 if img.ndim == 3 else 1))
+
+
+# ----------------------------------------------------------------------------------------
+# table grids
+# ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GridCell:
+    r0: int
+    c0: int
+    r1: int                 # exclusive
+    c1: int                 # exclusive
+    box: tuple[int, int, int, int]   # x0, y0, x1, y1 in pixels, inside the rulings
+
+
+@dataclass(frozen=True)
+class Grid:
+    xs: tuple[int, ...]     # column borders, pixels
+    ys: tuple[int, ...]     # row borders
+    cells: tuple[GridCell, ...]
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+
+def ruling_masks(ink: np.ndarray, dpi: int, settings: ScanSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rulings: ink runs far longer than any letter stroke."""
+    cv2 = _cv2()
+    gap = max(1, int(settings.line_gap_in * dpi))
+    hl = max(10, int(settings.hline_min_in * dpi))
+    vl = max(10, int(settings.vline_min_in * dpi))
+    h = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
+    h = cv2.morphologyEx(h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hl, 1)))
+    v = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
+    v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vl)))
+    return h, v
+
+
+def _positions(profile: np.ndarray, threshold: float, merge: int) -> list[int]:
+    """Centres of the runs where profile ≥ threshold; runs closer than merge are one line."""
+    idx = np.flatnonzero(profile >= threshold)
+    if idx.size == 0:
+        return []
+    runs: list[list[int]] = [[int(idx[0]), int(idx[0])]]
+    for i in idx[1:]:
+        if i - runs[-1][1] <= merge:
+            runs[-1][1] = int(i)
+        else:
+            runs.append([int(i), int(i)])
+    return [(a + b) // 2 for a, b in runs]
+
+
+def find_grids(hmask: np.ndarray, vmask: np.ndarray, dpi: int,
+               settings: ScanSettings) -> list[Grid]:
+    """Each group of crossing rulings large enough to be a table becomes a grid of cells."""
+    cv2 = _cv2()
+    both = cv2.dilate(cv2.bitwise_or(hmask, vmask), np.ones((5, 5), np.uint8))
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
+    grids: list[Grid] = []
+    for k in range(1, n):
+        x, y, w, h, _a = stats[k]
+        if w < settings.min_table_w_in * dpi or h < settings.min_table_h_in * dpi:
+            continue
+        g = _grid_in(hmask[y:y + h, x:x + w], vmask[y:y + h, x:x + w], x, y, dpi, settings)
+        if g is not None:
+            grids.append(g)
+    grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
+    return grids
+
+
+def _grid_in(hm: np.ndarray, vm: np.ndarray, ox: int, oy: int, dpi: int,
+             settings: ScanSettings) -> Grid | None:
+    merge = max(2, int(settings.line_merge_in * dpi))
+    h, w = hm.shape
+    ys = _positions((hm > 0).sum(axis=1), settings.hline_min_in * dpi, merge)
+    xs = _positions((vm > 0).sum(axis=0), settings.vline_min_in * dpi, merge)
+    # A table drawn without its outer left/right (or top/bottom) border still ends there.
+    if xs and xs[0] > merge * 2:
+        xs.insert(0, 0)
+    if xs and xs[-1] < w - 1 - merge * 2:
+        xs.append(w - 1)
+    if ys and ys[0] > merge * 2:
+        ys.insert(0, 0)
+    if ys and ys[-1] < h - 1 - merge * 2:
+        ys.append(h - 1)
+    if len(xs) < 3 or len(ys) < 2:
+        return None                    # a box or a lone rule, not a table
+    tol = max(2, int(0.012 * dpi))
+    nr, nc = len(ys) - 1, len(xs) - 1
+
+    def vborder(i: int, j: int) -> bool:        # border left of column j in row i
+        a, b = ys[i] + tol, ys[i + 1] - tol
+        if b <= a:
+            return True
+        band = vm[a:b, max(0, xs[j] - tol):xs[j] + tol + 1] > 0
+        return band.any(axis=1).mean() >= settings.segment_cover
+
+    def hborder(i: int, j: int) -> bool:        # border above row i in column j
+        a, b = xs[j] + tol, xs[j + 1] - tol
+        if b <= a:
+            return True
+        band = hm[max(0, ys[i] - tol):ys[i] + tol + 1, a:b] > 0
+        return band.any(axis=0).mean() >= settings.segment_cover
+
+    parent = list(range(nr * nc))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i in range(nr):
+        for j in range(nc):
+            if j > 0 and not vborder(i, j):
+                parent[find(i * nc + j)] = find(i * nc + j - 1)
+            if i > 0 and not hborder(i, j):
+                parent[find(i * nc + j)] = find((i - 1) * nc + j)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for i in range(nr):
+        for j in range(nc):
+            groups.setdefault(find(i * nc + j), []).append((i, j))
+    cells = []
+    for members in groups.values():
+        r0 = min(i for i, _ in members)
+        r1 = max(i for i, _ in members) + 1
+        c0 = min(j for _, j in members)
+        c1 = max(j for _, j in members) + 1
+        box = (ox + xs[c0], oy + ys[r0], ox + xs[c1], oy + ys[r1])
+        cells.append(GridCell(r0, c0, r1, c1, box))
+    cells.sort(key=lambda c: (c.r0, c.c0))
+    if nr < 1 or len(cells) < 2:
+        return None
+    return Grid(tuple(ox + x for x in xs), tuple(oy + y for y in ys), tuple(cells))
+
+
+# ----------------------------------------------------------------------------------------
+# Tesseract
+# ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OcrWord:
+    text: str
+    conf: float                        # 0..1
+    box: tuple[int, int, int, int]     # x0, y0, x1, y1 pixels
+    line: tuple[int, int, int]         # Tesseract block, paragraph, line
+
+
+def tesseract_available(settings: ScanSettings = ScanSettings()) -> bool:
+    exe = shutil.which(settings.tesseract)
+    if not exe:
+        return False
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    langs = set(out.stdout.split()) | set(out.stderr.split())
+    return all(l in langs for l in settings.lang.split("+"))
+
+
+def run_tesseract(img: np.ndarray, dpi: int, psm: int, settings: ScanSettings,
+                  whitelist: str | None = None) -> list[OcrWord]:
+    """Words with boxes and confidences from one Tesseract run on a binary image."""
+    cv2 = _cv2()
+    ok, png = cv2.imencode(".png", img)
+    if not ok:
+        raise ReadError("could not encode page image for OCR")
+    args = [settings.tesseract, "stdin", "stdout", "-l", settings.lang, "--psm", str(psm),
+            "--dpi", str(dpi), "-c", "tessedit_do_invert=0"]
+    if whitelist:
+        args += ["-c", f"tessedit_char_whitelist={whitelist}"]
+    args.append("tsv")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    try:
+        proc = subprocess.run(args, input=png.tobytes(), capture_output=True,
+                              timeout=settings.timeout_s, env=env)
+    except FileNotFoundError as exc:
+        raise ReadError("OCR engine not installed (tesseract; Debian: tesseract-ocr "
+                        "tesseract-ocr-vie)") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise ReadError(f"OCR timed out after {settings.timeout_s} s") from exc
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ReadError(f"OCR failed: {msg[-1] if msg else proc.returncode}")
+    return parse_tsv(proc.stdout.decode("utf-8", "replace"))
+
+
+def parse_tsv(tsv: str) -> list[OcrWord]:
+    words = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") != "5":
+            continue
+        text = unicodedata.normalize("NFC", (row.get("text") or "").strip())
+        if not text:
+            continue
+        l, t = int(row["left"]), int(row["top"])
+        w, h = int(row["width"]), int(row["height"])
+        conf = max(0.0, float(row["conf"])) / 100.0
+        words.append(OcrWord(text, conf, (l, t, l + w, t + h),
+                             (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))))
+    return words
+
+
+# ----------------------------------------------------------------------------------------
+# mosaic: many crops, one OCR run
+# ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Placed:
+    key: int
+    src: tuple[int, int, int, int]     # crop box in the page image
+    y: int                             # top of the crop in the mosaic
+    x: int
+
+
+def build_mosaic(page: np.ndarray, boxes: list[tuple[int, tuple[int, int, int, int]]],
+                 gap: int, scale: float = 1.0) -> tuple[np.ndarray, list[Placed]]:
+    """Crops stacked top to bottom on white, gap pixels apart, so each is its own text line(s)."""
+    cv2 = _cv2()
+    crops = []
+    for key, (x0, y0, x1, y1) in boxes:
+        c = page[y0:y1, x0:x1]
+        if scale != 1.0:
+            c = cv2.resize(c, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        crops.append((key, (x0, y0, x1, y1), c))
+    width = max((c.shape[1] for _, _, c in crops), default=1) + 2 * gap
+    height = sum(c.shape[0] + gap for _, _, c in crops) + gap
+    canvas = np.full((height, width), 255, np.uint8)
+    placed, y = [], gap
+    for key, src, c in crops:
+        canvas[y:y + c.shape[0], gap:gap + c.shape[1]] = c
+        placed.append(Placed(key, src, y, gap))
+        y += c.shape[0] + gap
+    return canvas, placed
+
+
+def unmosaic(words: list[OcrWord], placed: list[Placed], scale: float = 1.0) -> dict[int, list[OcrWord]]:
+    """Words back to their crop (by the word's vertical centre) in page coordinates."""
+    out: dict[int, list[OcrWord]] = {}
+    tops = [p.y for p in placed]
+    for w in words:
+        cy = (w.box[1] + w.box[3]) / 2
+        k = int(np.searchsorted(tops, cy, side="right")) - 1
+        if k < 0:
+            continue
+        p = placed[k]
+        sx0, sy0, sx1, sy1 = p.src
+        if cy > p.y + (sy1 - sy0) * scale:
+            continue
+        box = (int(sx0 + (w.box[0] - p.x) / scale), int(sy0 + (w.box[1] - p.y) / scale),
+               int(sx0 + (w.box[2] - p.x) / scale), int(sy0 + (w.box[3] - p.y) / scale))
+        out.setdefault(p.key, []).append(OcrWord(w.text, w.conf, box, w.line))
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# text assembly
+# ----------------------------------------------------------------------------------------
+
+def group_lines(words: list[OcrWord]) -> list[list[OcrWord]]:
+    """Words into visual lines, top to bottom, each left to right: a word joins the line whose
+    vertical span overlaps it most (Tesseract's own line ids break inside mosaics and cells)."""
+    lines: list[list[OcrWord]] = []
+    for w in sorted(words, key=lambda w: (w.box[1] + w.box[3]) / 2):
+        cy = (w.box[1] + w.box[3]) / 2
+        for line in lines:
+            top = min(x.box[1] for x in line)
+            bot = max(x.box[3] for x in line)
+            if top <= cy <= bot:
+                line.append(w)
+                break
+        else:
+            lines.append([w])
+    for line in lines:
+        line.sort(key=lambda w: w.box[0])
+    lines.sort(key=lambda l: min(w.box[1] for w in l))
+    return lines
+
+
+def repaired_text(words: list[OcrWord], settings: ScanSettings) -> tuple[str, float | None, int]:
+    """Text of words (one line), char-weighted mean confidence, number of repairs."""
+    if not words:
+        return "", None, 0
+    lex = default_lexicon()
+    fixed, notes = repair_words([Word(w.text, w.conf) for w in words], lex, settings.repair)
+    text = " ".join(w.text for w in fixed)
+    return text, _mean_conf(words), len(notes)
+
+
+def _mean_conf(words: list[OcrWord]) -> float | None:
+    n = sum(len(w.text) for w in words)
+    if not n:
+        return None
+    return sum(w.conf * len(w.text) for w in words) / n
+
+
+_LABEL = re.compile(r"^(?:[0-9]{1,3}(?:\.[0-9]{1,3})*\.?|[IVXLivxl]{1,6}\.?|[a-zđ][.)])$")
+
+
+def is_label(text: str) -> bool:
+    return bool(_LABEL.match(text.strip()))
+
+
+# ----------------------------------------------------------------------------------------
+# the reader
+# ----------------------------------------------------------------------------------------
+
+@dataclass
+class _PageResult:
+    blocks: list[tuple[float, str, bool, tuple[int, int, int, int]]]   # (top, text, heading, box)
+    tables: list[tuple[Grid, list[Row]]]
+    chars: int = 0
+    conf_sum: float = 0.0
+    repairs: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_scanned_pdf(path: Path, *, source: str, pages_to_ocr: set[int] | None = None,
+                     settings: ScanSettings = ScanSettings()) -> Document:
+    """OCR the given 1-based pages (default: those needs_ocr finds) of a PDF into a Document
+    of format "pdf-scanned". Other pages contribute nothing here; the PDF reader has them."""
+    path = Path(path)
+    pdfium = _pdfium()
+    if not tesseract_available(settings):
+        raise ReadError(f"OCR engine not available: '{settings.tesseract}' with language "
+                        f"'{settings.lang}' (Debian: tesseract-ocr tesseract-ocr-vie)")
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise ReadError(f"not a readable PDF ({exc})") from exc
+    try:
+        npages = len(pdf)
+        wanted = sorted(pages_to_ocr) if pages_to_ocr is not None else needs_ocr(path, settings)
+        wanted = [p for p in wanted if 1 <= p <= npages]
+        blocks: list[TextBlock] = []
+        fragments: list[TableFragment] = []
+        warnings: list[str] = []
+        index = 0
+        chars, conf_sum = 0, 0.0
+        for pno in wanted:
+            page = pdf[pno - 1]
+            try:
+                res = ocr_page(page, pno, settings)
+            finally:
+                page.close()
+            chars += res.chars
+            conf_sum += res.conf_sum
+            warnings.extend(res.warnings)
+            page_conf = res.conf_sum / res.chars if res.chars else None
+            if page_conf is not None and page_conf < settings.low_page_confidence:
+                warnings.append(f"page {pno}: low OCR confidence {page_conf:.2f}")
+            first = True
+            items = _reading_order(res)
+            for kind, item in items:
+                if kind == "block":
+                    _top, text, heading, _box = item
+                    blocks.append(TextBlock(text=text, index=index, page=pno, heading=heading))
+                else:
+                    _grid, rows = item
+                    fragments.append(TableFragment(rows=tuple(rows), index=len(fragments),
+                                                   page=pno, after_break=first,
+                                                   block_index=index))
+                first = False
+                index += 1
+        if not wanted:
+            warnings.append("no page needs OCR")
+        ocr_conf = conf_sum / chars if chars else None
+        return make_document(path, source=source, format="pdf-scanned", pages=npages,
+                             blocks=blocks, fragments=fragments, warnings=tuple(warnings),
+                             sha256=file_digest(path), ocr_confidence=ocr_conf)
+    finally:
+        pdf.close()
+
+
+def _reading_order(res: _PageResult) -> list[tuple[str, object]]:
+    """Blocks in Tesseract's order, each table placed before the first block below its top."""
+    items: list[tuple[str, object]] = []
+    tables = sorted(res.tables, key=lambda t: t[0].box[1])
+    ti = 0
+    for b in res.blocks:
+        while ti < len(tables) and tables[ti][0].box[1] <= b[0]:
+            items.append(("table", tables[ti]))
+            ti += 1
+        items.append(("block", b))
+    items.extend(("table", t) for t in tables[ti:])
+    return items
+
+
+def ocr_page(page, pno: int, settings: ScanSettings = ScanSettings()) -> _PageResult:
+    dpi = page_dpi(page, settings)
+    rgb = render_page(page, dpi)
+    return ocr_image(rgb, dpi, pno, settings)
+
+
+def prepare(rgb: np.ndarray, dpi: int, settings: ScanSettings) -> tuple[np.ndarray, float]:
+    """Ink mask of the page, levelled; and the skew angle removed."""
+    ink = binarize(ink_gray(rgb, settings), settings)
+    angle = estimate_skew(ink, settings) if settings.deskew else 0.0
+    if abs(angle) >= settings.skew_step_deg / 2:
+        ink = rotate(ink, angle, 0)
+        ink = np.where(ink > 127, 255, 0).astype(np.uint8)
+    return ink, angle
+
+
+def ocr_image(rgb: np.ndarray, dpi: int, pno: int, settings: ScanSettings = ScanSettings()) -> _PageResult:
+    cv2 = _cv2()
+    ink, _angle = prepare(rgb, dpi, settings)
+    hmask, vmask = ruling_masks(ink, dpi, settings)
+    grids = find_grids(hmask, vmask, dpi, settings)
+    rulings = cv2.dilate(cv2.bitwise_or(hmask, vmask), np.ones((3, 3), np.uint8))
+    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rulings))
+    paper = cv2.bitwise_not(text_ink)                       # black text on white for Tesseract
+    res = _PageResult(blocks=[], tables=[])
+    to_pt = 72.0 / dpi
+
+    # prose: the page with every table blanked
+    prose = paper.copy()
+    for g in grids:
+        x0, y0, x1, y1 = g.box
+        prose[max(0, y0 - 2):y1 + 3, max(0, x0 - 2):x1 + 3] = 255
+    words = run_tesseract(prose, dpi, settings.prose_psm, settings) if _has_ink(prose) else []
+    _add_conf(res, words)
+    res.blocks = _prose_blocks(words, paper.shape, dpi, settings, res)
+
+    # tables: every non-empty cell in one mosaic
+    if grids:
+        res.tables = _read_tables(grids, paper, text_ink, dpi, pno, to_pt, settings, res)
+    return res
+
+
+def _has_ink(paper: np.ndarray) -> bool:
+    return bool((paper < 128).any())
+
+
+def _add_conf(res: _PageResult, words: list[OcrWord]) -> None:
+    for w in words:
+        res.chars += len(w.text)
+        res.conf_sum += w.conf * len(w.text)
+
+
+def _prose_blocks(words: list[OcrWord], shape: tuple[int, int], dpi: int,
+                  settings: ScanSettings, res: _PageResult):
+    """Tesseract lines → blocks: a line that reaches its paragraph's right edge wraps into the
+    next (justified prose); any other line ends its block (headings, header lines, list items).
+    Page numbers in the top or bottom margin are dropped."""
+    h = shape[0]
+    by_line: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    lines = []
+    for key in sorted(by_line):
+        ws = sorted(by_line[key], key=lambda w: w.box[0])
+        box = (min(w.box[0] for w in ws), min(w.box[1] for w in ws),
+               max(w.box[2] for w in ws), max(w.box[3] for w in ws))
+        text, _conf, nrep = repaired_text(ws, settings)
+        res.repairs += nrep
+        if _is_furniture(text, box, h, settings):
+            continue
+        lines.append((key, box, text))
+    par_right: dict[tuple[int, int], int] = {}
+    for key, box, _t in lines:
+        par_right[key[:2]] = max(par_right.get(key[:2], 0), box[2])
+    slack = settings.reflow_slack_in * dpi
+    blocks = []
+    cur: list = []
+    for key, box, text in lines:
+        if cur:
+            pkey, pbox, _pt = cur[-1]
+            wraps = pkey[:2] == key[:2] and pbox[2] >= par_right[pkey[:2]] - slack
+            if not wraps:
+                blocks.append(_block(cur))
+                cur = []
+        cur.append((key, box, text))
+    if cur:
+        blocks.append(_block(cur))
+    return blocks
+
+
+def _block(lines: list) -> tuple[float, str, bool, tuple[int, int, int, int]]:
+    text = " ".join(t for _k, _b, t in lines).strip()
+    box = (min(b[0] for _k, b, _t in lines), min(b[1] for _k, b, _t in lines),
+           max(b[2] for _k, b, _t in lines), max(b[3] for _k, b, _t in lines))
+    letters = [c for c in text if c.isalpha()]
+    heading = bool(letters) and len(lines) == 1 and all(c.isupper() for c in letters) and len(letters) >= 4
+    return (float(box[1]), text, heading, box)
+
+
+def _is_furniture(text: str, box: tuple[int, int, int, int], h: int, settings: ScanSettings) -> bool:
+    m = settings.furniture_margin * h
+    in_margin = box[3] <= m or box[1] >= h - m
+    return in_margin and bool(re.fullmatch(r"[-–—\s]*(?:Trang\s*)?\d{1,3}[-–—\s]*", text))
+
+
+def _read_tables(grids: list[Grid], paper: np.ndarray, text_ink: np.ndarray, dpi: int, pno: int,
+                 to_pt: float, settings: ScanSettings, res: _PageResult) -> list[tuple[Grid, list[Row]]]:
+    pad = max(2, int(0.03 * dpi))
+    entries: list[tuple[int, int, GridCell, tuple[int, int, int, int] | None]] = []
+    boxes = []
+    for gi, g in enumerate(grids):
+        for ci, c in enumerate(g.cells):
+            ink_box = _ink_box(text_ink, c.box, pad)
+            key = len(entries)
+            entries.append((gi, ci, c, ink_box))
+            if ink_box is not None:
+                boxes.append((key, ink_box))
+    texts: dict[int, tuple[str, float | None]] = {}
+    if boxes:
+        gap = int(settings.mosaic_gap_in * dpi)
+        canvas, placed = build_mosaic(paper, boxes, gap)
+        words = run_tesseract(canvas, dpi, settings.cell_psm, settings)
+        _add_conf(res, words)
+        per = unmosaic(words, placed)
+        for key, ws in per.items():
+            texts[key] = _cell_text(ws, settings, res)
+        # Lone labels (STT "1", "II") are what a page-wide OCR drops: read once more the
+        # small cells that came back empty or not as a label, with the label alphabet only.
+        retry = [(key, ib) for key, ib in boxes if _label_candidate(ib, texts.get(key), dpi, settings)]
+        if retry:
+            scale = 2.0
+            canvas, placed = build_mosaic(paper, retry, gap, scale=scale)
+            lw = run_tesseract(canvas, int(dpi * scale), settings.label_psm, settings,
+                               whitelist=settings.label_chars)
+            for key, ws in unmosaic(lw, placed, scale=scale).items():
+                t = "".join(w.text for w in sorted(ws, key=lambda w: w.box[0]))
+                if is_label(t):
+                    texts[key] = (t, _mean_conf(ws))
+    out = []
+    for gi, g in enumerate(grids):
+        rows: dict[int, list[Cell]] = {}
+        for key, (egi, ci, c, _ib) in enumerate(entries):
+            if egi != gi:
+                continue
+            text, conf = texts.get(key, ("", None))
+            x0, y0, x1, y1 = c.box
+            rows.setdefault(c.r0, []).append(Cell(
+                text=text, col=c.c0, colspan=c.c1 - c.c0, page=pno,
+                bbox=(x0 * to_pt, y0 * to_pt, x1 * to_pt, y1 * to_pt), confidence=conf))
+        grid_rows = [Row(cells=tuple(sorted(rows[r], key=lambda c: c.col)), page=pno)
+                     for r in sorted(rows)]
+        out.append((g, fill_label_sequence(grid_rows)))
+    return out
+
+
+def _ink_box(text_ink: np.ndarray, box: tuple[int, int, int, int], pad: int):
+    """Tight box of the ink inside a cell (rulings excluded), padded; None when empty."""
+    x0, y0, x1, y1 = box
+    inner = text_ink[y0 + pad:y1 - pad, x0 + pad:x1 - pad]
+    if inner.size == 0:
+        return None
+    ys, xs = np.nonzero(inner)
+    if ys.size < 8:                      # specks, not a character
+        return None
+    bx0 = x0 + pad + int(xs.min())
+    by0 = y0 + pad + int(ys.min())
+    bx1 = x0 + pad + int(xs.max()) + 1
+    by1 = y0 + pad + int(ys.max()) + 1
+    return (max(x0, bx0 - pad), max(y0, by0 - pad), min(x1, bx1 + pad), min(y1, by1 + pad))
+
+
+def _label_candidate(ink_box, got: tuple[str, float | None] | None, dpi: int,
+                     settings: ScanSettings) -> bool:
+    x0, y0, x1, y1 = ink_box
+    small = (x1 - x0) <= settings.label_max_w_in * dpi and (y1 - y0) <= 0.35 * dpi
+    if not small:
+        return False
+    return got is None or not got[0] or not is_label(got[0])
+
+
+def _cell_text(ws: list[OcrWord], settings: ScanSettings, res: _PageResult) -> tuple[str, float | None]:
+    parts = []
+    for line in group_lines(ws):
+        text, _c, nrep = repaired_text(line, settings)
+        res.repairs += nrep
+        parts.append(text)
+    return _join_cell_lines(parts), _mean_conf(ws)
+
+
+def _join_cell_lines(lines: list[str]) -> str:
+    """Wrapped lines of a cell are one text; a line broken after a hyphen of a word or a slash
+    joins without a space."""
+    out = ""
+    for line in lines:
+        if not out:
+            out = line
+        elif out.endswith("/"):
+            out += line
+        else:
+            out += " " + line
+    return out.strip()
+
+
+# ----------------------------------------------------------------------------------------
+# label sequences
+# ----------------------------------------------------------------------------------------
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def roman_value(s: str) -> int | None:
+    s = s.upper()
+    if not s or any(c not in _ROMAN for c in s):
+        return None
+    total, prev = 0, 0
+    for c in reversed(s):
+        v = _ROMAN[c]
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total if to_roman(total) == s else None
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for v, sym in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out += sym
+            n -= v
+    return out
+
+
+def _label_key(label: str) -> tuple[str, tuple[int, ...], str] | None:
+    """('num', (1, 2), '.') for '1.2.', ('roman', (2,), '') for 'II'."""
+    s = label.strip()
+    m = re.fullmatch(r"([0-9]{1,3}(?:\.[0-9]{1,3})*)(\.?)", s)
+    if m:
+        return "num", tuple(int(x) for x in m.group(1).split(".")), m.group(2)
+    m = re.fullmatch(r"([IVXL]{1,6})(\.?)", s)
+    if m and roman_value(m.group(1)):
+        return "roman", (roman_value(m.group(1)),), m.group(2)
+    return None
+
+
+def _label_of(kind: str, parts: tuple[int, ...], tail: str) -> str:
+    if kind == "roman":
+        return to_roman(parts[0]) + tail
+    return ".".join(str(p) for p in parts) + tail
+
+
+def fill_label_sequence(rows: list[Row]) -> list[Row]:
+    """An empty first-column cell between two labels of one series that skip exactly one value
+    (1, _, 3 · 1.2, _, 1.4 · I, _, III) gets that value: the table's own numbering is the
+    evidence. Anything less regular is left empty for the recovery to judge."""
+    firsts = [(i, next((c for c in r.cells if c.col == 0), None)) for i, r in enumerate(rows)]
+    present = [(i, c) for i, c in firsts if c is not None]
+    out = list(rows)
+    for k in range(1, len(present) - 1):
+        i, cell = present[k]
+        if cell.text.strip():
+            continue
+        prev = _label_key(present[k - 1][1].text)
+        nxt = _label_key(present[k + 1][1].text)
+        if not prev or not nxt or prev[0] != nxt[0] or prev[2] != nxt[2]:
+            continue
+        if len(prev[1]) != len(nxt[1]) or prev[1][:-1] != nxt[1][:-1]:
+            continue
+        if nxt[1][-1] - prev[1][-1] != 2:
+            continue
+        label = _label_of(prev[0], prev[1][:-1] + (prev[1][-1] + 1,), prev[2])
+        new_cell = replace(cell, text=label, confidence=0.0)
+        row = rows[i]
+        out[i] = replace(row, cells=tuple(new_cell if c is cell else c for c in row.cells))
+    return out
