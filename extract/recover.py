@@ -491,22 +491,47 @@ class _Building:
     confidence: float | None = None
 
 
-def _starts_new_item(text: str, prev: str) -> bool:
-    """Whether a cell at the top of a page begins a new entry rather than continuing the
-    cell above: a capitalised word begins one; a lower-case word continues; an acronym
-    ("TTHC trước hạn") continues unless the text above ended a sentence."""
-    m = re.search(r"[^\W\d_]+", text)
+def _start_kind(text: str) -> str:
+    """How a cell's text begins: "lower" (a word in lower case, or punctuation: the middle of
+    a sentence), "capital" (a capitalised word), "acronym" (TTHC, UBND) or "" (empty)."""
+    m = re.search(r"[^\W\d_]+", text or "")
+    if not text or not text.strip():
+        return ""
     if not m:
-        return False
-    word = m.group(0)
+        return "capital" if re.match(r"\s*[-–•+]?\s*\d", text) else "lower"
     before = text[:m.start()].strip()
-    if before and not re.fullmatch(r"[-–•+*]", before):
-        return False                       # "(https://…)", "2024", "; …": a continuation
+    if before and re.fullmatch(r"[\d.,%/]+", before):
+        return "capital"                    # "100% BPMC …", "2.000 hồ sơ": an item begins with a figure
+    if before and not re.fullmatch(r"[-–•+*]|\d+[.)]?", before):
+        return "lower"                      # "(https://…)", "; …": inside a sentence
+    word = m.group(0)
     if word[0].islower():
+        return "lower"
+    return "acronym" if len(word) > 1 and word.isupper() else "capital"
+
+
+def _starts_new_item(vals: dict[str, str], task: str, prev: "_Building") -> bool:
+    """Whether a numberless row at the top of a page begins a new task (under a vertically
+    merged number) rather than continuing the row cut by the break. A new task begins with a
+    capitalised word and fills its other columns; a continuation carries only the ends of the
+    cells that were long enough to wrap, often beginning mid-sentence."""
+    kind = _start_kind(task)
+    if kind in ("", "lower"):
         return False
-    if len(word) > 1 and word.isupper():
-        return bool(re.search(r"[.;:!?)]\s*$", prev or ""))
-    return True
+    if kind == "acronym" and not re.search(r"[.;:!?)]\s*$", prev.values.get("task") or ""):
+        return False
+    # Evidence for a new task: each other column that begins an item counts, the more when the
+    # cell above is short (a short cell seldom wraps onto the next page); a column that goes
+    # on mid-sentence is strong evidence of a continuation.
+    evidence = 1.0
+    for f in ("output", "lead", "support", "deadline", "basis"):
+        k = _start_kind(vals.get(f, ""))
+        if k == "lower":
+            evidence -= 2.0
+        elif k in ("capital", "acronym"):
+            above = prev.values.get(f) or ""
+            evidence += 1.0 if 0 < _words(above) <= 4 else 0.5
+    return evidence >= 2.0
 
 
 def _row_task_text(al: _Aligned, header: Header, prev: _Building | None) -> tuple[str, str]:
@@ -561,7 +586,7 @@ def _assemble(table: _Table, tnum: int, findings: list[Finding], settings: Recov
             built.append(b)
             anchor = b
             continue
-        if line.at_break and not _starts_new_item(task, prev.values["task"]):
+        if line.at_break and not _starts_new_item(vals, task, prev):
             _continue_row(prev, vals, built, line, findings, page_set, line_list)
             continue
         # A new task under a vertically merged number (and objective): inherit them.
@@ -570,7 +595,7 @@ def _assemble(table: _Table, tnum: int, findings: list[Finding], settings: Recov
                       objective_group=prev.objective_group, pages=page_set, lines=line_list,
                       repairs=repairs + ["number and objective inherited from the merged cell above"],
                       confidence=line.confidence)
-        if obj and line.at_break and not _starts_new_item(obj, prev.values["objective"]):
+        if obj and line.at_break and _start_kind(obj) in ("lower", "acronym"):
             joined, dup = join_fragments(prev.values["objective"], obj)
             for t in built:
                 if t.objective_group == prev.objective_group:

@@ -379,10 +379,13 @@ def _rows_of(slots: list[tuple[int, str]], width: int) -> list[Row]:
             rest = e - fill - 1
             row = [(line, "")] * rest if rest > 0 else []
             k += e
-        elif len(row) <= 2 or len(row) + e + following > width:
-            # A short row (a section title spanning the table) ends here.
+        elif (len(row) >= 2 and following and _is_row_label(slots[k + e][1])) or \
+                len(row) + e + following > width:
+            # The row ends short (a section title spanning the table, a merged cell): what
+            # follows is the next row's number, or cannot fit in this row.
+            row.extend([(line, "")] * (e - 1))
             rows.append(_md_row(row))
-            row = [(line, "")] * (e - 1) if e > 1 else []
+            row = []
             k += e
         else:
             row.extend([(line, "")] * e)
@@ -390,6 +393,11 @@ def _rows_of(slots: list[tuple[int, str]], width: int) -> list[Row]:
     if any(t for _, t in row):
         rows.append(_md_row(row))
     return rows
+
+
+def _is_row_label(text: str) -> bool:
+    clean, _ = clean_markup(text)
+    return bool(re.fullmatch(r"(\d+(\.\d+)*\.?|[IVXLC]+\.?|[A-ZĐ]\.?|[a-zđ]\))", clean))
 
 
 def _widest_run(slots: list[tuple[int, str]]) -> int:

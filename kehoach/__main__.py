@@ -1,0 +1,3 @@
+from kehoach.cli import app
+
+app(prog_name="kehoach")
