@@ -131,6 +131,10 @@ def _old_to_new(pre: list[dict[str, str]], new_keys: dict[tuple[str, str], str])
 
 
 def _write(name: str, rows: list[dict[str, str]], columns: list[str]) -> None:
+    # Names in the project's spelling (modern tone placement, 'Đông Hòa' not 'Đông Hoà'), as plans
+    # are normalized the same way before matching.
+    from kehoach.normalize.units import normalize_text
+    rows = [{k: normalize_text(v) if k == "name" else v for k, v in r.items()} for r in rows]
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()

@@ -1,0 +1,160 @@
+"""Accuracy of unit mentions against corpus/gold/units: mention F1 and full-name accuracy.
+
+Two entries:
+- `score_units(gold_dir, out_dir)` scores the `task_units` dataset that `kehoach ingest` wrote;
+- `score_resolver(gold_dir)` runs the resolver on the gold cells themselves, so the normalizer can
+  be measured apart from table recovery.
+
+Per cell, predicted and gold mentions are paired by their text after light normalization (the
+same as the task metric: NFC, casefold, single spaces, no space around '-' or before ',.;:)',
+modern tone placement, leading bullets and trailing '.;' removed). Mention F1 counts pairs; name
+accuracy is the share of gold mentions whose paired prediction has the gold full name (a gold
+mention without a pair counts as wrong).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterable
+
+from kehoach.normalize.units import normalize_text, resolve_units
+
+Pair = tuple[str, str | None]          # (mention, unit_name)
+
+
+def light(text: str | None) -> str:
+    if not text:
+        return ""
+    t = normalize_text(text).casefold()
+    t = re.sub(r"\s*-\s*", "-", t)
+    t = re.sub(r"\s+([,.;:)])", r"\1", t)
+    t = re.sub(r"^(?:[-+•*]\s*)+", "", t)
+    return t.strip(" .;")
+
+
+def _load_gold(gold_dir: Path) -> dict[str, dict]:
+    units = gold_dir / "units" if (gold_dir / "units").is_dir() else gold_dir
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(units.glob("*.json"))}
+
+
+def _pair_cell(gold: list[Pair], pred: list[Pair]) -> tuple[int, int, int, list[dict]]:
+    """(true positives, names right, gold count, misses) for one cell."""
+    left = Counter()
+    by_text: dict[str, list[str | None]] = {}
+    for m, name in pred:
+        left[light(m)] += 1
+        by_text.setdefault(light(m), []).append(name)
+    tp = names = 0
+    misses = []
+    for m, name in gold:
+        key = light(m)
+        if left[key] > 0:
+            left[key] -= 1
+            got = by_text[key].pop(0)
+            tp += 1
+            if light(got) == light(name):
+                names += 1
+            else:
+                misses.append({"mention": m, "gold": name, "got": got})
+        else:
+            misses.append({"mention": m, "gold": name, "got": "(mention not found)"})
+    for key, n in left.items():
+        for _ in range(n):
+            misses.append({"mention": key, "gold": None, "got": "(extra mention)"})
+    return tp, names, len(gold), misses
+
+
+def _summary(tp: int, names: int, n_gold: int, n_pred: int) -> dict:
+    p = tp / n_pred if n_pred else 1.0
+    r = tp / n_gold if n_gold else 1.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"mention_precision": round(p, 4), "mention_recall": round(r, 4), "mention_f1": round(f1, 4),
+            "name_accuracy": round(names / n_gold, 4) if n_gold else 1.0,
+            "gold_mentions": n_gold, "predicted_mentions": n_pred}
+
+
+def _score(gold: dict[str, dict], predict: Callable[[str, dict, dict], list[Pair] | None]) -> dict:
+    docs, misses = {}, []
+    total = Counter()
+    for stem, g in gold.items():
+        c = Counter()
+        for cell in g["cells"]:
+            gold_pairs = [(m["mention"], m["unit_name"]) for m in cell["mentions"]]
+            pred = predict(stem, g, cell)
+            if pred is None:
+                continue
+            tp, names, n_gold, cell_misses = _pair_cell(gold_pairs, pred)
+            c.update(tp=tp, names=names, gold=n_gold, pred=len(pred))
+            misses += [{"doc": stem, "seq": cell["seq"], "role": cell["role"], **m} for m in cell_misses]
+        docs[stem] = _summary(c["tp"], c["names"], c["gold"], c["pred"])
+        total.update(c)
+    return {"docs": docs, "overall": _summary(total["tp"], total["names"], total["gold"], total["pred"]),
+            "misses": misses}
+
+
+def score_resolver(gold_dir: Path, resolve: Callable = resolve_units) -> dict:
+    """Run the resolver on every gold cell (with the gold's issuer and place) and score it."""
+    def predict(stem: str, g: dict, cell: dict) -> list[Pair]:
+        found = resolve(cell["text"], role=cell["role"], issuer=g.get("issuer"), place=g.get("place"))
+        return [(u.mention, u.unit_name) for u in found]
+    return _score(_load_gold(Path(gold_dir)), predict)
+
+
+def _read_task_units(out_dir: Path) -> list[dict]:
+    import pyarrow.dataset as ds
+    path = Path(out_dir) / "task_units"
+    if not path.exists():
+        return []
+    table = ds.dataset(str(path), format="parquet", partitioning="hive").to_table()
+    return table.to_pylist()
+
+
+def score_units(gold_dir: Path, out_dir: Path) -> dict:
+    """Score the task_units dataset in out_dir against the gold; documents are matched by file name."""
+    gold = _load_gold(Path(gold_dir))
+    rows = _read_task_units(Path(out_dir))
+    cells: dict[tuple[str, int, str], list[Pair]] = {}
+    seen: set[str] = set()
+    for r in rows:
+        name = Path(str(r.get("source") or "")).name
+        stem = next((s for s in gold if name.startswith(s)), None)
+        if stem is None:
+            continue
+        seen.add(stem)
+        cells.setdefault((stem, int(r["seq"]), r["role"]), []).append((r["mention"], r.get("unit_name")))
+
+    def predict(stem: str, g: dict, cell: dict) -> list[Pair] | None:
+        if stem not in seen:
+            return []            # a document the pipeline lost counts as all mentions missed
+        return cells.get((stem, cell["seq"], cell["role"]), [])
+    result = _score(gold, predict)
+    result["documents_found"] = sorted(seen)
+    return result
+
+
+def format_report(result: dict, misses: bool = False) -> str:
+    lines = [f"{'doc':28} {'mention_f1':>10} {'name_acc':>9} {'gold':>5} {'pred':>5}"]
+    for stem, s in {**result["docs"], "overall": result["overall"]}.items():
+        lines.append(f"{stem:28} {s['mention_f1']:10.4f} {s['name_accuracy']:9.4f} "
+                     f"{s['gold_mentions']:5d} {s['predicted_mentions']:5d}")
+    if misses:
+        lines += [f"  {m['doc']} seq {m['seq']} {m['role']}: {m['mention']!r}: gold {m['gold']!r}, got {m['got']!r}"
+                  for m in result["misses"]]
+    return "\n".join(lines)
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("gold_dir", type=Path)
+    ap.add_argument("out_dir", type=Path, nargs="?", help="pipeline output; omit to score the resolver alone")
+    ap.add_argument("--misses", action="store_true")
+    args = ap.parse_args(list(argv) if argv is not None else None)
+    result = score_units(args.gold_dir, args.out_dir) if args.out_dir else score_resolver(args.gold_dir)
+    print(format_report(result, args.misses))
+
+
+if __name__ == "__main__":
+    main()
