@@ -77,12 +77,11 @@ def _reject_legacy_font_encoding(text: str, settings: TextSettings) -> None:
         return
     sample = text[:200_000]
     n = max(1, len(sample))
-    for name in ("tcvn3", "vni"):
-        markers = enc[name]["markers"]
-        hits = sum(sample.count(m) for m in markers)
-        if hits * 1000 / n >= settings.legacy_per_mille:
-            raise ReadError(f"legacy {enc[name]['label']} font encoding, not Unicode "
-                            f"(e.g. {enc[name]['example']!r}); convert it to Unicode first")
+    rates = {name: sum(sample.count(m) for m in enc[name]["markers"]) * 1000 / n for name in ("tcvn3", "vni")}
+    name = max(rates, key=rates.get)
+    if rates[name] >= settings.legacy_per_mille:
+        raise ReadError(f"legacy {enc[name]['label']} font encoding, not Unicode "
+                        f"(e.g. {enc[name]['example']!r}); convert it to Unicode first")
 
 
 # --- markup -------------------------------------------------------------------------------
