@@ -89,8 +89,31 @@ def evaluate(gold: Optional[Path] = typer.Option(None, "--gold", help="Gold fold
                 out.print(f"   #{seq} {f}: gold={g!r}\n{'':10}pred={p!r}", highlight=False)
     out.print(f"cell_acc={result.cell_acc:.3f} row_f1={result.row_f1:.3f} "
               f"split_acc={result.split_acc:.3f} docs={len(result.docs)} ({elapsed:.1f}s)")
+    _eval_meaning(gold, out_dir, misses)
     if tmp:
         tmp.cleanup()
+
+
+def _eval_meaning(gold: Path, out_dir: Path, misses: bool) -> None:
+    """Scores of the normalizers, where their gold exists."""
+    if (gold / "units").is_dir():
+        from kehoach.eval_units import format_report, score_units
+        out.print(format_report(score_units(gold, out_dir), misses=misses), highlight=False)
+
+
+@app.command()
+def units(mention: str = typer.Argument(..., help='A unit as printed, e.g. "VP UBND xã".'),
+          issuer: Optional[str] = typer.Option(None, "--issuer", help='The plan\'s issuer, e.g. "UBND xã Giang Điền".'),
+          place: Optional[str] = typer.Option(None, "--place", help="Place in the plan's date line."),
+          limit: int = typer.Option(10, "--limit")):
+    """Gazetteer candidates for a unit mention, with scores (for curating the gazetteer)."""
+    from kehoach.normalize.units import candidates, resolve_units
+    table = Table("unit_name", "unit_id", "score")
+    for name, uid, sc in candidates(mention, issuer=issuer, place=place, limit=limit):
+        table.add_row(name, uid, f"{sc:.3f}")
+    out.print(table)
+    for u in resolve_units(mention, role="lead", issuer=issuer, place=place):
+        out.print(f"→ {u.mention!r}: {u.unit_name} [{u.unit_id}] {u.method} {u.score}", markup=False)
 
 
 @app.command()

@@ -130,7 +130,36 @@ def records(ex: Extraction, path: Path, source: str) -> dict[str, list[dict]]:
                      message=f.message, value=f.value) for f in ex.findings]
     if ex.status == "failed":
         findings.append(dict(base, kind="read_error", severity="error", message=ex.error))
-    return {"documents": [drow], "tasks": tasks, "findings": findings}
+    units = _task_units(ex, base, findings)
+    return {"documents": [drow], "tasks": tasks, "findings": findings, "task_units": units}
+
+
+def _task_units(ex: Extraction, base: dict, findings: list[dict]) -> list[dict]:
+    """Lead and support cells resolved against the gazetteer; unmatched mentions are kept
+    with a null id and listed among the findings."""
+    from kehoach.normalize.units import resolve_units
+    m = ex.metadata
+    rows = []
+    for t in ex.tasks:
+        for role in ("lead", "support"):
+            cell = getattr(t, role)
+            if not cell:
+                continue
+            for u in resolve_units(cell, role=role, issuer=m.issuer, place=m.place, issued=m.issued):
+                rows.append(dict(base, seq=t.seq, role=role, page=t.page_start, **{
+                    k: getattr(u, k) for k in ("mention", "unit_name", "unit_type", "unit_id", "level",
+                                               "province_code", "district_code", "commune_code",
+                                               "score", "method")}))
+                if u.unit_id is None:
+                    findings.append(dict(base, seq=t.seq, page=t.page_start, line=t.line_start,
+                                         kind="unit_unmatched", severity="warning", value=u.mention,
+                                         message=f"{role} mention not found in the gazetteer"))
+                elif "?" in u.unit_id:
+                    findings.append(dict(base, seq=t.seq, page=t.page_start, line=t.line_start,
+                                         kind="unit_place_unknown", severity="info", value=u.mention,
+                                         message="the plan does not say where this unit is; its id "
+                                                 "is unique only within the document"))
+    return rows
 
 
 @dataclass
