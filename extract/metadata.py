@@ -139,11 +139,33 @@ def _is_issuer_line(t: str) -> bool:
     return any(t == h or t.startswith(h + " ") for h in voc["issuer_heads"])
 
 
-def find_issuer(lines: list[_Line], place: str | None, title: str | None) -> tuple[str | None, str | None]:
+def _issuer_block(lines: list[_Line]) -> list[str]:
+    """The issuing bodies named above the number line, parent first: "UBND TỈNH ĐỒNG NAI" /
+    "SỞ NGOẠI VỤ". A line naming a place ("TỈNH ĐỒNG THÁP") continues the body above it."""
+    levels = tuple(lv.upper() + " " for lv in _vocab()["level_words"])
+    units: list[str] = []
+    for ln in lines[:40]:
+        t = re.sub(r"\s*-{3,}\s*$", "", ln.text).strip("*# ")
+        if _NUMBER.search(t) or _DATE_LINE.search(t) or any(
+                t.startswith(d["heading"]) for d in _vocab()["doc_types"]):
+            break
+        if _is_issuer_line(t):
+            units.append(re.sub(r"\s+", " ", t))
+        elif units and t and _upper(t) == t and t.startswith(levels) and len(t.split()) <= 6:
+            units[-1] = f"{units[-1]} {t}"
+    return units
+
+
+def find_issuer(lines: list[_Line], place: str | None,
+                title: str | None) -> tuple[str | None, str | None, str | None]:
+    """(issuer, how it was found, the parent body printed above it)."""
+    block = _issuer_block(lines)
+    if block:
+        return block[-1], "header", block[-2] if len(block) > 1 else None
     for ln in lines:
         t = re.sub(r"\s*-{3,}\s*$", "", ln.text).strip("*# ")
         if _is_issuer_line(t):
-            return re.sub(r"\s+", " ", t), "header"
+            return re.sub(r"\s+", " ", t), "header", None
     voc = _vocab()
     heads = "|".join(re.escape(h) for h in voc["issuer_subject_heads"])
     verbs = "|".join(re.escape(v) for v in voc["issuer_verbs"])
@@ -152,12 +174,13 @@ def find_issuer(lines: list[_Line], place: str | None, title: str | None) -> tup
         m = pat.search(ln.text)
         if m:
             who = m.group("who").strip()
-            return _complete_with_place(who, place, title), "sentence"
+            return _complete_with_place(who, place, title), "sentence", None
     for ln in lines:
-        m = re.search(r"(?i)kèm theo[^()]*?\bcủa\s+([^()]+?)\)?\s*$", ln.text.strip("*_ "))
-        if m:
-            return m.group(1).strip(" )"), "appendix"
-    return None, None
+        t = ln.text.strip("*_ ")
+        m = re.match(r"(?i)\(?kèm theo[^()]*?\bcủa\s+([^()]+?)\)?\s*$", t)
+        if m and len(t) < 300:
+            return m.group(1).strip(" )"), "appendix", None
+    return None, None, None
 
 
 def _complete_with_place(who: str, place: str | None, title: str | None) -> str:
@@ -183,6 +206,12 @@ def find_signer(lines: list[_Line]) -> tuple[str | None, str | None, str | None]
     prefixes = voc["signer_authority_prefixes"]
     for pos in range(len(lines) - 1, -1, -1):
         text = lines[pos].text.strip("*# ")
+        # A signature cell may hold the whole block: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Huỳnh Minh Tuấn"
+        m = re.match(r"^(?P<title>.*[A-ZĐÀ-Ỹ.])\s+(?P<name>(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s*){2,5})$", text)
+        if m and _upper(m.group("title")) == m.group("title") and _is_person_name(m.group("name").strip()) \
+                and any(h in m.group("title") for h in titles):
+            authority, title = _split_authority(re.sub(r"\s+", " ", m.group("title").replace("*", "")), prefixes)
+            return m.group("name").strip(), title, authority
         if not _is_person_name(text):
             continue
         # the title block sits just before the name, on one or two lines
@@ -199,20 +228,18 @@ def find_signer(lines: list[_Line]) -> tuple[str | None, str | None, str | None]
     return None, None, None
 
 
-def _split_authority(t: str, prefixes: list[str]) -> tuple[str | None, str]:
-    # "KT.GIÁM ĐỐC PHÓ GIÁM ĐỐC" → ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+def _split_authority(t: str, prefixes: list[str]) -> tuple[str | None, str | None]:
+    """"KT.GIÁM ĐỐC PHÓ GIÁM ĐỐC" → ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"): the signer's own title
+    is the last title named; what comes before it is the authority signed for."""
     t = re.sub(r"^(KT|TM|TL|TUQ|Q|PP)\.\s*", r"\1. ", t)
-    if any(t.startswith(p) for p in prefixes):
-        m = re.match(r"^((?:KT|TM|TL|TUQ|Q|PP)\. [^\n]*?)\s+((?:PHÓ |Q\. )?[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ]*)$", t)
-        words = t.split()
-        if m and m.group(2) and m.group(2) != m.group(1):
-            # the authority repeats a title; the signer's own title is the last title named
-            voc_titles = sorted(_vocab()["signer_titles"], key=len, reverse=True)
-            for title in voc_titles:
-                if t.endswith(" " + title) and not title.startswith(("KT.", "TM.")):
-                    return t[: -len(title)].strip(), title
-        return t, words[-1] if words else t
-    return None, t
+    t = re.sub(r"\s(KT|TM|TL|TUQ|Q|PP)\.\s*", r" \1. ", t)
+    titles = sorted((x for x in _vocab()["signer_titles"] if not x.startswith(("KT.", "TM."))),
+                    key=len, reverse=True)
+    own = next((x for x in titles if t == x or t.endswith(" " + x)), None)
+    if own is None:
+        return (t, None) if any(t.startswith(p) for p in prefixes) else (None, t)
+    authority = t[: len(t) - len(own)].strip(" ,") or None
+    return authority, own
 
 
 def _is_person_name(t: str) -> bool:
@@ -231,8 +258,9 @@ def extract_metadata(doc: Document, task_fragments: frozenset[int] = frozenset()
     place, issued, issued_text = find_date(lines)
     doc_type, type_pos = find_doc_type(lines, number)
     title = find_title(lines, type_pos)
-    issuer, how = find_issuer(lines, place, title)
+    issuer, how, parent = find_issuer(lines, place, title)
     signer, signer_title, authority = find_signer(lines)
-    return Metadata(number=number, doc_type=doc_type, issuer=issuer, issuer_method=how, place=place,
+    return Metadata(number=number, doc_type=doc_type, issuer=issuer, issuer_method=how,
+                    issuer_parent=parent, place=place,
                     issued=issued, issued_text=issued_text, title=title, signer=signer,
                     signer_title=signer_title, signer_authority=authority)

@@ -16,7 +16,8 @@ from kehoach import __version__
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Vietnamese government plans (Kế hoạch) in, analysis-ready Parquet datasets out.")
 err = Console(stderr=True)
-out = Console()
+# Reports are read by people and scripts alike: never wrap a line.
+out = Console(width=10_000, soft_wrap=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = Path("output")

@@ -20,7 +20,7 @@ DOCUMENTS = pa.schema([
     ("doc_id", S), ("source", S), ("sha256", S), ("format", S), ("pages", I32),
     ("number", S), ("doc_type", S), ("issuer", S), ("place", S), ("issued", D), ("issued_text", S),
     ("title", S), ("signer", S), ("signer_title", S), ("status", S), ("error", S),
-    ("note", S), ("issuer_method", S), ("signer_authority", S), ("n_tasks", I32), ("n_tables", I32),
+    ("note", S), ("issuer_method", S), ("issuer_parent", S), ("signer_authority", S), ("n_tasks", I32), ("n_tables", I32),
     ("warnings", LS), ("ocr_confidence", F), ("kehoach_version", S),
 ])
 

@@ -79,6 +79,7 @@ class Metadata:
     doc_type: str | None = None
     issuer: str | None = None
     issuer_method: str | None = None
+    issuer_parent: str | None = None      # the body printed above the issuer: "UBND TỈNH ĐỒNG NAI"
     place: str | None = None
     issued: dt.date | None = None
     issued_text: str | None = None

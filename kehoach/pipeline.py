@@ -113,6 +113,7 @@ def _documents_row(ex: Extraction, path: Path, source: str) -> dict:
         number=m.number, doc_type=m.doc_type, issuer=m.issuer, place=m.place, issued=m.issued,
         issued_text=m.issued_text, title=m.title, signer=m.signer, signer_title=m.signer_title,
         status=ex.status, error=ex.error, note=note, issuer_method=m.issuer_method,
+        issuer_parent=m.issuer_parent,
         signer_authority=m.signer_authority, n_tasks=len(ex.tasks),
         n_tables=len({t.table for t in ex.tasks}), warnings=warnings,
         ocr_confidence=doc.ocr_confidence if doc else None, kehoach_version=__version__)
