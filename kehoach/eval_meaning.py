@@ -1,0 +1,290 @@
+"""Scores of the meaning layer — citations, deadlines, targets — against corpus/gold.
+
+Gold formats (written by hand; corpus/gold/README.md describes the tasks gold and stem matching):
+    citations/<stem>.json  {"doc", "citations": [{"key", "kind", "date"}], "notes"}
+    deadlines/<stem>.json  {"doc", "deadlines": [{"seq", "text", "kind", "start", "end", "recurrence"}], "notes"}
+    targets/<stem>.json    {"doc", "targets": [{"indicator", "comparator", "value", "unit", "text"}], "notes"}
+
+`citation_scores`, `deadline_scores`, `target_scores` read what `kehoach ingest` wrote to
+OUT_DIR (Parquet folders citations/, tasks/, targets/, hive partitions allowed) and match each
+output document to the gold whose stem starts its source file name. Every function returns
+{"per_doc": {source: {...}}, "overall": {...}}; overall figures are micro-averaged.
+
+- citation key F1: the set of distinct non-null keys of a document vs the gold set;
+- deadline accuracy: a gold deadline (by task seq) is right when kind, start, end and
+  recurrence all equal the gold; a missing task row counts as wrong;
+- target F1: multiset match on (indicator, value, comparator).
+
+`direct_scores(gold_dir, seeds_dir)` applies the normalizers straight to the seed texts and
+gold task cells, for measuring them before (or apart from) the pipeline:
+    python -m kehoach.eval_meaning corpus/gold corpus/seeds --direct
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable
+
+
+# --- shared -----------------------------------------------------------------------------------
+
+def _gold_files(gold_dir: Path, kind: str) -> dict[str, dict]:
+    folder = Path(gold_dir) / kind
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
+
+
+def _rows(out_dir: Path, name: str) -> list[dict[str, Any]]:
+    folder = Path(out_dir) / name
+    if not folder.exists():
+        return []
+    import pyarrow.dataset as ds
+    return ds.dataset(str(folder), format="parquet", partitioning="hive").to_table().to_pylist()
+
+
+def _stem_of(source: str | None, stems: Iterable[str]) -> str | None:
+    name = Path(source or "").name
+    hits = [s for s in stems if name.startswith(s)]
+    return max(hits, key=len) if hits else None
+
+
+def _by_source(rows: list[dict], stems: Iterable[str]) -> dict[str, tuple[str, list[dict]]]:
+    out: dict[str, tuple[str, list[dict]]] = {}
+    stems = list(stems)
+    for r in rows:
+        src = r.get("source")
+        stem = _stem_of(src, stems)
+        if stem is None:
+            continue
+        out.setdefault(src, (stem, []))[1].append(r)
+    return out
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    p = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
+
+
+def _iso(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, (dt.date, dt.datetime)):
+        return (v.date() if isinstance(v, dt.datetime) else v).isoformat()
+    return str(v)[:10]
+
+
+# --- citations --------------------------------------------------------------------------------
+
+def _citation_doc(gold_keys: set[str], out_keys: set[str]) -> dict[str, Any]:
+    tp = len(gold_keys & out_keys)
+    return {**_prf(tp, len(out_keys - gold_keys), len(gold_keys - out_keys)),
+            "missing": sorted(gold_keys - out_keys), "extra": sorted(out_keys - gold_keys)}
+
+
+def _micro(per_doc: dict[str, dict]) -> dict[str, Any]:
+    tp = sum(d["tp"] for d in per_doc.values())
+    fp = sum(d["fp"] for d in per_doc.values())
+    fn = sum(d["fn"] for d in per_doc.values())
+    return {**_prf(tp, fp, fn), "documents": len(per_doc)}
+
+
+def citation_scores(gold_dir: Path, out_dir: Path) -> dict[str, Any]:
+    gold = _gold_files(gold_dir, "citations")
+    per_doc = {}
+    for src, (stem, rows) in _by_source(_rows(out_dir, "citations"), gold).items():
+        gold_keys = {c["key"] for c in gold[stem]["citations"]}
+        per_doc[src] = _citation_doc(gold_keys, {r["key"] for r in rows if r.get("key")})
+    return {"per_doc": per_doc, "overall": _micro(per_doc)}
+
+
+# --- deadlines --------------------------------------------------------------------------------
+
+def _deadline_right(g: dict, kind: Any, start: Any, end: Any, rec: Any) -> bool:
+    return (g["kind"] == kind and g.get("start") == _iso(start) and g.get("end") == _iso(end)
+            and (g.get("recurrence") or None) == (rec or None))
+
+
+def _deadline_doc(gold: list[dict], by_seq: dict[int, dict]) -> dict[str, Any]:
+    right, misses = 0, []
+    for g in gold:
+        r = by_seq.get(g["seq"])
+        got = (r.get("deadline_kind"), r.get("deadline_start"), r.get("deadline_end"),
+               r.get("deadline_recurrence")) if r else (None, None, None, None)
+        if _deadline_right(g, *got):
+            right += 1
+        else:
+            misses.append({"seq": g["seq"], "text": g["text"], "gold": [g["kind"], g.get("start"), g.get("end"), g.get("recurrence")],
+                           "got": [got[0], _iso(got[1]), _iso(got[2]), got[3]]})
+    n = len(gold)
+    return {"accuracy": round(right / n, 4) if n else 1.0, "right": right, "total": n, "misses": misses}
+
+
+def deadline_scores(gold_dir: Path, out_dir: Path) -> dict[str, Any]:
+    gold = _gold_files(gold_dir, "deadlines")
+    per_doc = {}
+    for src, (stem, rows) in _by_source(_rows(out_dir, "tasks"), gold).items():
+        by_seq = {int(r["seq"]): r for r in rows if r.get("seq") is not None}
+        per_doc[src] = _deadline_doc(gold[stem]["deadlines"], by_seq)
+    right = sum(d["right"] for d in per_doc.values())
+    total = sum(d["total"] for d in per_doc.values())
+    return {"per_doc": per_doc,
+            "overall": {"accuracy": round(right / total, 4) if total else 0.0, "right": right, "total": total,
+                        "documents": len(per_doc)}}
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+def _target_key(indicator: Any, value: Any, comparator: Any) -> tuple:
+    return (indicator, None if value is None else round(float(value), 3), comparator)
+
+
+def _target_doc(gold: list[dict], out: list[tuple]) -> dict[str, Any]:
+    g = Counter(_target_key(t["indicator"], t["value"], t["comparator"]) for t in gold)
+    o = Counter(out)
+    tp = sum((g & o).values())
+    return {**_prf(tp, sum(o.values()) - tp, sum(g.values()) - tp),
+            "missing": [list(k) for k in (g - o).elements()], "extra": [list(k) for k in (o - g).elements()]}
+
+
+def target_scores(gold_dir: Path, out_dir: Path) -> dict[str, Any]:
+    gold = _gold_files(gold_dir, "targets")
+    per_doc = {}
+    for src, (stem, rows) in _by_source(_rows(out_dir, "targets"), gold).items():
+        out = [_target_key(r.get("indicator"), r.get("value"), r.get("comparator")) for r in rows]
+        per_doc[src] = _target_doc(gold[stem]["targets"], out)
+    return {"per_doc": per_doc, "overall": _micro(per_doc)}
+
+
+def meaning_scores(gold_dir: Path, out_dir: Path) -> dict[str, Any]:
+    return {"citations": citation_scores(gold_dir, out_dir),
+            "deadlines": deadline_scores(gold_dir, out_dir),
+            "targets": target_scores(gold_dir, out_dir)}
+
+
+# --- direct: the normalizers on the seeds, without the pipeline --------------------------------
+
+_YEAR_RE = re.compile(r"(?<!\d)năm\s+((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
+
+
+def _plan_year(text: str) -> int | None:
+    m = _YEAR_RE.search(text)
+    return int(m.group(1)) if m else None
+
+
+def _own_number(text: str) -> str | None:
+    for line in text.splitlines()[:40]:
+        if re.match(r"\s*Số\s*:", line):
+            return line
+    return None
+
+
+def _task_row_text(task: dict, first_objective: bool) -> str:
+    fields = ["objective", "task", "output", "lead", "support", "deadline", "basis"]
+    cells = [task.get(f) or "" for f in fields]
+    if not first_objective:
+        cells[0] = ""
+    return "\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells)
+
+
+def _seed_texts(seeds_dir: Path) -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(Path(seeds_dir).glob("*.txt"))}
+
+
+def direct_citation_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
+    """find_citations + resolve_citations on each whole seed text (prose and table lines)."""
+    from kehoach.normalize.citations import find_citations, resolve_citations
+    texts = _seed_texts(seeds_dir)
+    per_doc = {}
+    for stem, g in _gold_files(gold_dir, "citations").items():
+        text = texts.get(stem, "")
+        found = resolve_citations(find_citations(text, own_number=_own_number(text)))
+        per_doc[stem] = _citation_doc({c["key"] for c in g["citations"]}, {c.key for c in found if c.key})
+    return {"per_doc": per_doc, "overall": _micro(per_doc)}
+
+
+def direct_deadline_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
+    """parse_deadline on each gold task's deadline cell, with the section's or plan's year."""
+    from kehoach.normalize.deadlines import parse_deadline, section_year
+    texts = _seed_texts(seeds_dir)
+    tasks = _gold_files(gold_dir, "tasks")
+    per_doc = {}
+    for stem, g in _gold_files(gold_dir, "deadlines").items():
+        plan_year = _plan_year(texts.get(stem, ""))
+        titles = {s["label"]: s.get("title") for s in tasks.get(stem, {}).get("sections", [])}
+        by_seq = {}
+        for t in tasks.get(stem, {}).get("tasks", []):
+            year = section_year(titles.get(t.get("section"))) or plan_year
+            d = parse_deadline(t.get("deadline"), year=year)
+            by_seq[t["seq"]] = {"deadline_kind": d.kind, "deadline_start": d.start, "deadline_end": d.end,
+                                "deadline_recurrence": d.recurrence}
+        per_doc[stem] = _deadline_doc(g["deadlines"], by_seq)
+    right = sum(d["right"] for d in per_doc.values())
+    total = sum(d["total"] for d in per_doc.values())
+    return {"per_doc": per_doc, "overall": {"accuracy": round(right / total, 4) if total else 0.0,
+                                            "right": right, "total": total, "documents": len(per_doc)}}
+
+
+def direct_target_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
+    """find_targets on the seed's prose lines, and on each gold task row (cells joined by tabs;
+    a merged objective only with its first task, as it is printed once)."""
+    from kehoach.normalize.targets import find_targets
+    texts = _seed_texts(seeds_dir)
+    tasks = _gold_files(gold_dir, "tasks")
+    per_doc = {}
+    for stem, g in _gold_files(gold_dir, "targets").items():
+        text = texts.get(stem, "")
+        year = _plan_year(text)
+        prose = "\n".join(line for line in text.split("\n") if "\t" not in line)
+        found = list(find_targets(prose, year=year))
+        seen = set()
+        for t in tasks.get(stem, {}).get("tasks", []):
+            key = (t.get("stt"), t.get("objective"))
+            found.extend(find_targets(_task_row_text(t, key not in seen), year=year))
+            seen.add(key)
+        per_doc[stem] = _target_doc(g["targets"], [_target_key(x.indicator, x.value, x.comparator) for x in found])
+    return {"per_doc": per_doc, "overall": _micro(per_doc)}
+
+
+def direct_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
+    return {"citations": direct_citation_scores(gold_dir, seeds_dir),
+            "deadlines": direct_deadline_scores(gold_dir, seeds_dir),
+            "targets": direct_target_scores(gold_dir, seeds_dir)}
+
+
+def format_report(scores: dict[str, Any], *, misses: bool = True) -> str:
+    """Plain-text report of `meaning_scores` / `direct_scores`; `misses` lists each error."""
+    c, d, t = (scores[k]["overall"] for k in ("citations", "deadlines", "targets"))
+    lines = [f"citation key F1 {c['f1']:.4f} (P {c['precision']:.4f} R {c['recall']:.4f}, tp {c['tp']} fp {c['fp']} fn {c['fn']})",
+             f"deadline accuracy {d['accuracy']:.4f} ({d['right']}/{d['total']})",
+             f"target F1 {t['f1']:.4f} (P {t['precision']:.4f} R {t['recall']:.4f}, tp {t['tp']} fp {t['fp']} fn {t['fn']})"]
+    if not misses:
+        return "\n".join(lines)
+    for name in ("citations", "targets"):
+        for doc, s in scores[name]["per_doc"].items():
+            if s["fp"] or s["fn"]:
+                lines.append(f"  {name} {doc}: missing {s['missing']} extra {s['extra']}")
+    for doc, s in scores["deadlines"]["per_doc"].items():
+        for m in s["misses"]:
+            lines.append(f"  deadline {doc} seq {m['seq']} {m['text']!r}: gold {m['gold']} got {m['got']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("gold_dir", type=Path)
+    ap.add_argument("target", type=Path, help="OUT_DIR of `kehoach ingest`, or the seeds folder with --direct")
+    ap.add_argument("--direct", action="store_true", help="run the normalizers on seed texts and gold task cells")
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args(argv)
+    scores = direct_scores(a.gold_dir, a.target) if a.direct else meaning_scores(a.gold_dir, a.target)
+    print(json.dumps(scores, ensure_ascii=False, indent=1, default=str) if a.json else format_report(scores))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

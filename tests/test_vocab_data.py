@@ -1,0 +1,112 @@
+"""The reference data behind the normalizers: ids unique, and every example listed in a data
+file resolves to its own entry."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+import pytest
+
+from kehoach.gazetteer import load_yaml
+from kehoach.normalize.citations import find_citations, parse_doc_number, resolve_citations
+from kehoach.normalize.deadlines import parse_deadline
+from kehoach.normalize.targets import find_targets
+
+INDICATORS = load_yaml("indicators.yaml")
+CITATION_TYPES = load_yaml("citation_types.yaml")
+DEADLINE_VOCAB = load_yaml("deadline_vocab.yaml")
+
+
+def _dupes(items):
+    return [k for k, n in Counter(items).items() if n > 1]
+
+
+# --- indicators -----------------------------------------------------------------------------
+
+def test_indicator_ids_unique_and_wellformed():
+    ids = [e["id"] for e in INDICATORS["indicators"]]
+    assert not _dupes(ids)
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) for i in ids)
+    for e in INDICATORS["indicators"]:
+        assert e["name"] and e["triggers"] and e["examples"], e["id"]
+        assert not _dupes(e["triggers"]), e["id"]
+
+
+def test_indicator_units_are_known():
+    units = set(INDICATORS["units"].values())
+    for e in INDICATORS["indicators"]:
+        assert set(e.get("units") or ()) <= units, e["id"]
+
+
+INDICATOR_EXAMPLES = [(e["id"], x) for e in INDICATORS["indicators"] for x in e["examples"]]
+
+
+@pytest.mark.parametrize("ind,example", INDICATOR_EXAMPLES)
+def test_indicator_example_resolves_to_its_own_entry(ind, example):
+    ts = find_targets(example)
+    assert ts, example
+    assert ind in {t.indicator for t in ts}, [(t.indicator, t.value) for t in ts]
+
+
+# --- citation types and issuers -----------------------------------------------------------
+
+def test_type_codes_and_words_unique():
+    codes = [c.casefold() for t in CITATION_TYPES["types"] for c in t.get("codes") or ()]
+    words = [w for t in CITATION_TYPES["types"] for w in t.get("words") or ()]
+    kinds = [t["kind"] for t in CITATION_TYPES["types"]]
+    assert not _dupes(codes) and not _dupes(words) and not _dupes(kinds)
+    assert CITATION_TYPES["untyped_kind"] in kinds
+
+
+def test_issuer_codes_unique_and_disjoint_from_type_codes():
+    issuers = [e["code"].casefold() for e in CITATION_TYPES["issuers"]]
+    types = {c.casefold() for t in CITATION_TYPES["types"] for c in t.get("codes") or ()}
+    assert not _dupes(issuers)
+    assert not (set(issuers) & types)
+
+
+TYPE_EXAMPLES = [(t["kind"], x) for t in CITATION_TYPES["types"] for x in t.get("examples") or ()]
+
+
+@pytest.mark.parametrize("kind,example", TYPE_EXAMPLES)
+def test_type_example_resolves_to_its_kind(kind, example):
+    cs = resolve_citations(find_citations(example))
+    assert [c.kind for c in cs if c.key] == [kind], cs
+
+
+ISSUER_EXAMPLES = [(e["name"], x) for e in CITATION_TYPES["issuers"] for x in e["examples"]]
+
+
+@pytest.mark.parametrize("name,example", ISSUER_EXAMPLES)
+def test_issuer_example_resolves_to_its_issuer(name, example):
+    c = parse_doc_number(example)
+    assert c is not None and c.issuer == name, (example, c)
+
+
+# --- deadline vocabulary --------------------------------------------------------------------
+
+def test_deadline_vocabulary_lists_are_clean():
+    for key in ("continuous", "conditional"):
+        assert not _dupes(DEADLINE_VOCAB[key])
+    for key in ("before", "until", "fillers"):
+        assert not _dupes(DEADLINE_VOCAB["by_date"][key])
+    phrases = [p for k in ("continuous", "conditional") for p in DEADLINE_VOCAB[k]]
+    assert all(p == p.lower() and p.strip() == p for p in phrases)
+    rec = DEADLINE_VOCAB["recurring"]
+    assert set(rec["periods"].values()) <= set(rec["order"])
+
+
+def _date(s):
+    return dt.date.fromisoformat(s) if s else None
+
+
+@pytest.mark.parametrize("ex", DEADLINE_VOCAB["examples"], ids=lambda e: e["text"][:40] or "empty")
+def test_deadline_examples(ex):
+    d = parse_deadline(ex["text"], year=ex.get("year"))
+    assert d.kind == ex["kind"]
+    for field in ("start", "end"):
+        if field in ex:
+            assert getattr(d, field) == _date(ex[field]), field
+    if "recurrence" in ex:
+        assert d.recurrence == ex["recurrence"]
