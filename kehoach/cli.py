@@ -73,7 +73,9 @@ def evaluate(gold: Optional[Path] = typer.Option(None, "--gold", help="Gold fold
         err.print(f"[red]no gold tables under {gold}[/red]")
         raise typer.Exit(2)
     doc_dirs = docs or [gold.parent / "seeds" if (gold.parent / "seeds").is_dir() else corpus / "seeds"]
-    inputs = [p for p in ev.gold_inputs(golds, doc_dirs) if only in p.name]
+    # every document some gold speaks of: task tables, and citations/targets (seed 002 has no table)
+    stems = {p.stem for p in gold.glob("*/*.json")} | set(golds)
+    inputs = [p for p in ev.gold_inputs(stems, doc_dirs) if only in p.name]
     tmp = None
     if out_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="kehoach-eval-")
@@ -99,7 +101,10 @@ def _eval_meaning(gold: Path, out_dir: Path, misses: bool) -> None:
     """Scores of the normalizers, where their gold exists."""
     if (gold / "units").is_dir():
         from kehoach.eval_units import format_report, score_units
-        out.print(format_report(score_units(gold, out_dir), misses=misses), highlight=False)
+        out.print(format_report(score_units(gold, out_dir), misses=misses), highlight=False, markup=False)
+    if any((gold / k).is_dir() for k in ("citations", "deadlines", "targets")):
+        from kehoach.eval_meaning import format_report as meaning_report, meaning_scores
+        out.print(meaning_report(meaning_scores(gold, out_dir), misses=misses), highlight=False, markup=False)
 
 
 @app.command()
@@ -115,6 +120,35 @@ def units(mention: str = typer.Argument(..., help='A unit as printed, e.g. "VP U
     out.print(table)
     for u in resolve_units(mention, role="lead", issuer=issuer, place=place):
         out.print(f"→ {u.mention!r}: {u.unit_name} [{u.unit_id}] {u.method} {u.score}", markup=False)
+
+
+@app.command()
+def citations(paths: List[str] = typer.Argument(..., help="Dataset folders written by ingest (or plan files/folders to ingest first)."),
+              top: int = typer.Option(50, "--top", help="How many cited documents to list.")):
+    """The citation index: each cited document, how many plans cite it, and which."""
+    import duckdb
+    from kehoach.pipeline import ingest as run
+    folders = []
+    for p in paths:
+        if (Path(p) / "citations").is_dir():
+            folders.append(Path(p))
+    if not folders:
+        tmp = Path(tempfile.mkdtemp(prefix="kehoach-cit-"))
+        run(paths, tmp)
+        folders = [tmp]
+    globs = ", ".join(f"'{f}/citations/**/*.parquet'" for f in folders)
+    docs = ", ".join(f"'{f}/documents/**/*.parquet'" for f in folders)
+    rows = duckdb.sql(f'''
+        with c as (select * from read_parquet([{globs}], hive_partitioning=true) where key is not null),
+             d as (select doc_id, regexp_extract(source, '[^/]+$') as plan from read_parquet([{docs}], hive_partitioning=true))
+        select c.key, any_value(c.kind) as kind, min(c.date) as date, count(distinct c.doc_id) as plans,
+               string_agg(distinct d.plan, '; ') as cited_by
+        from c left join d using (doc_id)
+        group by c.key order by plans desc, c.key limit {int(top)}''').fetchall()
+    table = Table("key", "kind", "date", "plans", "cited by")
+    for key, kind, date, n, by in rows:
+        table.add_row(key, kind or "", str(date or ""), str(n), by or "")
+    out.print(table)
 
 
 @app.command()

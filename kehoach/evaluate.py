@@ -156,7 +156,7 @@ def read_tasks(out_dir: Path) -> dict[str, list[dict]]:
     return by_source
 
 
-def gold_inputs(golds: dict[str, dict], doc_dirs: list[Path]) -> list[Path]:
+def gold_inputs(golds, doc_dirs: list[Path]) -> list[Path]:
     """Input files whose name starts with a gold stem (any format)."""
     from kehoach.pipeline import supported
     found = []

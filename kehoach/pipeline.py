@@ -132,7 +132,88 @@ def records(ex: Extraction, path: Path, source: str) -> dict[str, list[dict]]:
     if ex.status == "failed":
         findings.append(dict(base, kind="read_error", severity="error", message=ex.error))
     units = _task_units(ex, base, findings)
-    return {"documents": [drow], "tasks": tasks, "findings": findings, "task_units": units}
+    citations, targets = _meaning(ex, base, tasks, findings)
+    return {"documents": [drow], "tasks": tasks, "findings": findings, "task_units": units,
+            "citations": citations, "targets": targets}
+
+
+def _plan_year(m: Metadata, doc: Document | None) -> int | None:
+    """The year a plan speaks of when a cell names none: its date, else the year in its date
+    line or title ("… năm 2024")."""
+    import re
+    if m.issued:
+        return m.issued.year
+    for text in (m.issued_text, m.title):
+        hit = re.search(r"năm\s+((?:19|20)\d\d)", text or "")
+        if hit:
+            return int(hit.group(1))
+    return None
+
+
+def _meaning(ex: Extraction, base: dict, tasks: list[dict], findings: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Deadlines parsed into the task rows; citations and targets from prose and cells."""
+    from kehoach.normalize.citations import find_citations, resolve_citations
+    from kehoach.normalize.deadlines import parse_deadline, section_year
+    from kehoach.normalize.targets import find_targets
+    doc, m = ex.document, ex.metadata
+    if doc is None:
+        return [], []
+    year = _plan_year(m, doc)
+    for row, t in zip(tasks, ex.tasks):
+        d = parse_deadline(t.deadline, year=section_year(t.section_title) or year, doc_date=m.issued)
+        row.update(deadline_kind=d.kind, deadline_start=d.start, deadline_end=d.end,
+                   deadline_recurrence=d.recurrence)
+        if d.kind == "unparsed":
+            findings.append(dict(base, seq=t.seq, page=t.page_start, line=t.line_start, kind="deadline_unparsed",
+                                 severity="warning", value=t.deadline, message="deadline not understood"))
+    # citations: prose blocks in reading order, then the task cells
+    found: list[tuple[dict, object]] = []
+    for b in doc.blocks:
+        for c in find_citations(b.text, own_number=m.number):
+            found.append((dict(seq=None, page=b.page, field="prose"), c))
+    for t in ex.tasks:
+        for f in ("objective", "task", "output", "deadline", "basis", "lead", "support"):
+            for c in find_citations(getattr(t, f) or "", own_number=m.number):
+                found.append((dict(seq=t.seq, page=t.page_start, field=f), c))
+    resolved = resolve_citations([c for _, c in found])
+    if len(resolved) != len(found):
+        resolved = [c for _, c in found]
+    citations = [dict(base, **ctx, **{k: getattr(c, k) for k in (
+        "raw", "kind", "number", "year", "symbol", "key", "issuer", "date", "subject", "conflict",
+        "resolved_from")}) for (ctx, _), c in zip(found, resolved)]
+    for row in citations:
+        if row["conflict"]:
+            findings.append(dict(base, seq=row["seq"], page=row["page"], kind="citation_conflict",
+                                 severity="warning", value=row["raw"], message=row["conflict"]))
+    # targets: prose as one text (a sentence cut by a page break is joined), each task row as
+    # its cells joined by tabs, a merged objective only with its first task
+    targets = []
+    offsets, parts, pos = [], [], 0
+    for b in doc.blocks:
+        offsets.append((pos, b.page))
+        parts.append(b.text)
+        pos += len(b.text) + 2
+    prose = "\n\n".join(parts)
+    for tg in find_targets(prose, year=year):
+        page = None
+        if tg.span:
+            page = next((pg for off, pg in reversed(offsets) if off <= tg.span[0]), None)
+        targets.append(_target_row(base, None, page, tg))
+    seen_objectives = set()
+    for t in ex.tasks:
+        key = (t.table, t.stt, t.objective)
+        cells = [t.objective if key not in seen_objectives else "", t.task, t.output, t.lead, t.support,
+                 t.deadline, t.basis]
+        seen_objectives.add(key)
+        row_text = "\t".join((c or "").replace("\t", " ") for c in cells)
+        for tg in find_targets(row_text, year=section_year(t.section_title) or year):
+            targets.append(_target_row(base, t.seq, t.page_start, tg))
+    return citations, targets
+
+
+def _target_row(base: dict, seq, page, tg) -> dict:
+    return dict(base, seq=seq, page=page, **{k: getattr(tg, k) for k in (
+        "text", "indicator", "comparator", "value", "value_max", "unit", "year")})
 
 
 def _task_units(ex: Extraction, base: dict, findings: list[dict]) -> list[dict]:
