@@ -73,7 +73,6 @@ def find_date(lines: list[_Line]) -> tuple[str | None, dt.date | None, str | Non
         if not m or len(text) > 120:
             continue
         place = m.group("place").strip()
-        place = re.sub(r"^(?i:tp\.?\s*|thành phố\s+)", lambda x: x.group(0), place)
         issued = None
         if m.group("d"):
             try:

@@ -543,7 +543,7 @@ def _row_task_text(al: _Aligned, header: Header, prev: _Building | None) -> tupl
     return obj, task
 
 
-def _assemble(table: _Table, tnum: int, findings: list[Finding], settings: RecoverSettings,
+def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
               counter: list[int]) -> list[_Building]:
     header = table.header
     built: list[_Building] = []
@@ -688,7 +688,7 @@ def recover(doc: Document, settings: RecoverSettings = RecoverSettings()) -> Rec
     tasks: list[Task] = []
     counter = [0]
     for tnum, table in enumerate(tables, start=1):
-        for b in _assemble(table, tnum, findings, settings, counter):
+        for b in _assemble(table, findings, settings, counter):
             v = b.values
             has = set(table.header.fields)
             tasks.append(Task(

@@ -162,9 +162,8 @@ def _parse_tabbed(text: str) -> tuple[list[TextBlock], list[TableFragment]]:
     fragments: list[TableFragment] = []
     index = 0
     rows: list[Row] = []
-    blank_before = False
 
-    def flush(next_after_blank: bool) -> None:
+    def flush() -> None:
         nonlocal rows, index
         if rows:
             fragments.append(TableFragment(rows=tuple(rows), index=len(fragments), page=None,
@@ -179,23 +178,21 @@ def _parse_tabbed(text: str) -> tuple[list[TextBlock], list[TableFragment]]:
                 clean, bold = clean_markup(part)
                 cells.append(Cell(text=clean, col=col, line=lineno, bold=bold))
             rows.append(Row(cells=tuple(cells), line=lineno))
-            blank_before = False
             continue
         if not raw.strip():
             # A blank line ends a fragment: in text extracted from PDFs it is where a page
             # ended (or at least where the extractor saw a gap).
-            flush(True)
-            blank_before = True
+            flush()
             continue
         if re.fullmatch(r"\s*(-{2,}\s*)+", raw) and rows:
             continue
-        flush(False)
+        flush()
         line, heading = _strip_heading(raw)
         clean, bold = clean_markup(line)
         if clean:
             blocks.append(TextBlock(text=clean, index=index, line=lineno, bold=bold, heading=heading))
             index += 1
-    flush(False)
+    flush()
     return blocks, fragments
 
 
