@@ -152,6 +152,35 @@ def citations(paths: List[str] = typer.Argument(..., help="Dataset folders writt
 
 
 @app.command()
+def report(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach ingest` wrote.")):
+    """Data-quality report: how each file fared, what recovery repaired, what stayed unmatched."""
+    import duckdb
+
+    def ds(name: str) -> str:
+        return f"read_parquet('{out_dir}/{name}/**/*.parquet', hive_partitioning=true)"
+
+    if not (out_dir / "documents").is_dir():
+        err.print(f"[red]no datasets under {out_dir}[/red]")
+        raise typer.Exit(2)
+    docs = duckdb.sql(f"""
+        select regexp_extract(d.source, '[^/]+$') as file, d.format, d.status, d.n_tasks,
+               (select count(*) from {ds('tasks')} t where t.doc_id = d.doc_id and t.source = d.source and t.split) as split,
+               coalesce(d.error, d.note, '') as why
+        from {ds('documents')} d order by file""").fetchall()
+    table = Table("file", "format", "status", "tasks", "split", "error / note", title="documents")
+    for row in docs:
+        table.add_row(*[str(x) for x in row])
+    out.print(table)
+    kinds = duckdb.sql(f"""select kind, severity, count(*) as n, count(distinct doc_id) as files,
+                                  any_value(coalesce(value, message)) as example
+                           from {ds('findings')} group by kind, severity order by n desc""").fetchall()
+    table = Table("finding", "severity", "n", "files", "example", title="findings")
+    for row in kinds:
+        table.add_row(*[str(x) for x in row])
+    out.print(table)
+
+
+@app.command()
 def version():
     """Print the version."""
     out.print(__version__)

@@ -80,3 +80,10 @@ def test_ingest_is_idempotent(tmp_path):
     for _ in range(2):
         assert run_cli("ingest", str(SEEDS / "003_e98dbb9b18233da0.txt"), "--out", str(tmp_path)).returncode == 0
     assert len(pd.read_parquet(tmp_path / "tasks")) == 23
+
+
+def test_quality_report_lists_what_was_repaired_and_doubted(seeds_out):
+    res = run_cli("report", str(seeds_out))
+    assert res.returncode == 0, res.stderr
+    for word in ("missing_number", "duplicate_fragment", "no task table found", "002_9da8d435c019012e.txt"):
+        assert word in res.stdout
