@@ -59,6 +59,12 @@ def skeleton(s: str) -> str:
     return _MARKS.sub("", d).replace("đ", "d")
 
 
+def _letters(s: str) -> str:
+    """The syllable without its tone mark, đ as d: 'để' → 'dê', 'kế' → 'kê'."""
+    d = unicodedata.normalize("NFD", s.lower())
+    return unicodedata.normalize("NFC", "".join(ch for ch in d if ch not in _TONES)).replace("đ", "d")
+
+
 def _tone_variants(syllable: str) -> set[str]:
     """Both tone placements of the open nuclei oa/oe/uy ('hoá' and 'hóa'): documents use either
     and both are correct, so neither may be 'repaired' into the other."""
@@ -185,8 +191,11 @@ def _choose(lex: Lexicon, core: str, left: str | None, right: str | None) -> str
     unique_best = len(scored) == 1 or scored[1][0] < best
     if valid:
         # A real syllable is replaced only when it makes no word with its neighbours and one
-        # other spelling does ("kê hoạch" → "kế hoạch").
-        if _context(lex, left, low, right) == 0 and best > 0 and unique_best:
+        # other spelling does ("kê hoạch" → "kế hoạch"), and only by another tone (or d/đ):
+        # OCR misreads the small tone marks, while a letter's own mark (â ê ô ơ ư ă) is
+        # larger, and swapping it makes other words ("sinh để" is not "sinh đẻ").
+        if (_context(lex, left, low, right) == 0 and best > 0 and unique_best
+                and _letters(best_c) == _letters(low)):
             return best_c
         return None
     if best > 0 and unique_best:
@@ -194,6 +203,15 @@ def _choose(lex: Lexicon, core: str, left: str | None, right: str | None) -> str
     if len(cands) == 1:
         return cands[0]
     return None
+
+
+def _spellings(lex: Lexicon, low: str) -> tuple[str, ...]:
+    """Spellings a read word may stand for: any of its skeleton when it is no syllable, only
+    other tones of it when it is one (see _choose)."""
+    cands = lex.by_skeleton.get(skeleton(low), ())
+    if low in lex.syllables:
+        cands = tuple(c for c in cands if _letters(c) == _letters(low))
+    return (low,) + tuple(c for c in cands if c != low)
 
 
 def _split_merged(lex: Lexicon, core: str, settings: RepairSettings) -> tuple[str, str] | None:
@@ -239,6 +257,38 @@ def repair_words(words: list[Word], lex: Lexicon | None,
         fixed = _apply_case(core, choice)
         out.append(Word(pre + fixed + post, w.confidence))
         notes.append(f"{core}→{fixed}")
+    out, pair_notes = _repair_pairs(out, lex, settings)
+    return out, notes + pair_notes
+
+
+def _repair_pairs(words: list[Word], lex: Lexicon, settings: RepairSettings) -> tuple[list[Word], list[str]]:
+    """Two unsure neighbours both misread ('Ngoai vu'): neither has a good neighbour to lean
+    on alone, but exactly one pair of their spellings is a word ('Ngoại vụ')."""
+    out = list(words)
+    notes: list[str] = []
+    i = 0
+    while i + 1 < len(out):
+        a, b = out[i], out[i + 1]
+        pa, pb = _split(a.text), _split(b.text)
+        if (pa is None or pb is None or pa[2] or pb[0] or _skip(a, pa[1], lex, settings)
+                or _skip(b, pb[1], lex, settings)):
+            i += 1
+            continue
+        la, lb = pa[1].lower(), pb[1].lower()
+        if (la, lb) in lex.pairs:
+            i += 1
+            continue
+        ca, cb = _spellings(lex, la), _spellings(lex, lb)
+        fits = {(x, y) for x in ca for y in cb if (x, y) in lex.pairs}
+        if len(fits) == 1:
+            x, y = fits.pop()
+            na, nb = _apply_case(pa[1], x), _apply_case(pb[1], y)
+            out[i] = Word(pa[0] + na + pa[2], a.confidence)
+            out[i + 1] = Word(pb[0] + nb + pb[2], b.confidence)
+            notes.append(f"{pa[1]} {pb[1]}→{na} {nb}")
+            i += 2
+            continue
+        i += 1
     return out, notes
 
 

@@ -40,7 +40,12 @@ class ScanSettings:
     dpi: int = 300                     # render resolution cap; a scan is never upsampled past it
     min_dpi: int = 200                 # and never rendered below this
     ink_channel: str = "red"           # "red": red seals and stamps fade; "gray": luminance
-    denoise: bool = True               # median filter before binarizing (JPEG and scanner noise)
+    denoise: bool = True               # drop specks (JPEG and scanner noise) after binarizing
+    speck_px: int = 12                 # largest isolated speck removed (pixels)
+    ink_cut: float = 1.3               # threshold as a multiple of Otsu's
+    grey_ocr: bool = True              # Tesseract reads grey around the ink, not the binary
+    rule_block_in: float = 0.15        # local threshold window for rulings
+    rule_contrast: int = 12            # grey levels a ruling pixel is darker than its window
     deskew: bool = True
     max_skew_deg: float = 3.0
     skew_step_deg: float = 0.1
@@ -50,21 +55,31 @@ class ScanSettings:
     line_gap_in: float = 0.03          # scanner breaks in a ruling bridged up to this length
     line_merge_in: float = 0.05        # two rulings closer than this are one (double lines)
     segment_cover: float = 0.55        # share of a cell border that must be inked to exist
+    border_window_in: float = 0.04     # how far from its mean position a border is looked for
     min_table_w_in: float = 1.5
     min_table_h_in: float = 0.25
     # --- OCR
     tesseract: str = "tesseract"
-    lang: str = "vie"
+    # Tesseract languages in order of preference: the Vietnamese script model (Debian
+    # tesseract-ocr-script-viet) reads this corpus better than the language model 'vie'
+    # (corpus/scanned/ENGINES.md); the first one installed is used.
+    langs: tuple[str, ...] = ("Vietnamese", "vie")
+    lang: str = ""                     # set to force one
     prose_psm: int = 3
     cell_psm: int = 6
     label_psm: int = 6
     mosaic_gap_in: float = 0.12
     label_max_w_in: float = 0.45       # ink narrower than this in a cell may be a lone label
     label_chars: str = "0123456789IVXLivxl.,-)abcdđe"
+    label_scale: float = 1.0
+    label_min_conf: float = 0.5
+    label_recheck_conf: float = 0.9    # labels read less surely than this are read once more
+    mark_min_conf: float = 0.3         # lone punctuation read less surely is dropped as a speck
     timeout_s: int = 180
     # --- layout
     furniture_margin: float = 0.08     # page-number lines within this share of the top/bottom
     reflow_slack_in: float = 0.35      # a line ending this close to its column's right edge wraps
+    column_gap_in: float = 0.6         # a gap this wide between two words separates columns
     repair: RepairSettings = field(default_factory=RepairSettings)
     low_page_confidence: float = 0.75  # pages below this get a warning
 
@@ -191,12 +206,51 @@ def ink_gray(rgb: np.ndarray, settings: ScanSettings) -> np.ndarray:
 
 
 def binarize(gray: np.ndarray, settings: ScanSettings) -> np.ndarray:
-    """Ink mask (255 = ink). Otsu's global threshold: typed pages have two tones, and a global
-    threshold drops the bleed-through of the back page that a local one would keep."""
+    """Ink mask (255 = ink) for the text. Otsu's global threshold: typed pages have two tones,
+    and a global threshold drops the bleed-through of the back page that a local one keeps.
+    Specks smaller than a dot of an i are removed (a median filter would also erase the thin
+    rulings and the marks of the letters)."""
     cv2 = _cv2()
-    g = cv2.medianBlur(gray, 3) if settings.denoise else gray
-    _, ink = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return ink
+    otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # Otsu's cut lies midway between ink and paper; the thin hook of a hỏi tone mark and the
+    # hairlines of a serif are lighter than the strokes, and a cut nearer the paper keeps them.
+    cut = min(250.0, otsu * settings.ink_cut)
+    _, ink = cv2.threshold(gray, cut, 255, cv2.THRESH_BINARY_INV)
+    return despeckle(ink, settings.speck_px) if settings.denoise else ink
+
+
+def despeckle(ink: np.ndarray, max_px: int) -> np.ndarray:
+    """Remove specks: tiny components with no other ink close by. The dot under 'ạ' or of an
+    'i' is as small, but it always sits next to its letter."""
+    cv2 = _cv2()
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    areas = stats[:, cv2.CC_STAT_AREA]
+    small = np.flatnonzero(areas <= max_px)
+    small = small[small > 0]
+    if small.size == 0:
+        return ink
+    is_small = np.zeros(n, bool)
+    is_small[small] = True
+    big = np.where(is_small[labels] | (labels == 0), 0, 255).astype(np.uint8)
+    r = max(3, 4 * int(math.sqrt(max_px)) + 3)
+    near_big = cv2.dilate(big, np.ones((r, r), np.uint8)) > 0
+    kept = np.unique(labels[near_big & is_small[labels]])
+    drop = np.setdiff1d(small, kept)
+    if drop.size == 0:
+        return ink
+    out = ink.copy()
+    out[np.isin(labels, drop)] = 0
+    return out
+
+
+def rule_ink(gray: np.ndarray, dpi: int, settings: ScanSettings) -> np.ndarray:
+    """A more permissive ink mask for finding rulings: a hairline rule scanned at 200 dpi is a
+    light grey one pixel wide that Otsu drops; a local threshold keeps it, and what else it
+    keeps (grain, bleed-through) is no long straight run."""
+    cv2 = _cv2()
+    block = int(settings.rule_block_in * dpi) | 1
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                                 block, settings.rule_contrast)
 
 
 def estimate_skew(ink: np.ndarray, settings: ScanSettings) -> float:
@@ -255,15 +309,18 @@ class Grid:
 
 
 def ruling_masks(ink: np.ndarray, dpi: int, settings: ScanSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical rulings: ink runs far longer than any letter stroke."""
+    """Horizontal and vertical rulings: ink runs far longer than any letter stroke. Opened
+    first (a closing first would weld the letters of a word into a run as long as a rule),
+    then closed along the rule to bridge the scanner's breaks."""
     cv2 = _cv2()
     gap = max(1, int(settings.line_gap_in * dpi))
     hl = max(10, int(settings.hline_min_in * dpi))
     vl = max(10, int(settings.vline_min_in * dpi))
-    h = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
-    h = cv2.morphologyEx(h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hl, 1)))
-    v = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
-    v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vl)))
+    rect = cv2.getStructuringElement
+    h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (hl, 1)))
+    h = cv2.morphologyEx(h, cv2.MORPH_CLOSE, rect(cv2.MORPH_RECT, (gap, 1)))
+    v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, rect(cv2.MORPH_RECT, (1, vl)))
+    v = cv2.morphologyEx(v, cv2.MORPH_CLOSE, rect(cv2.MORPH_RECT, (1, gap)))
     return h, v
 
 
@@ -316,21 +373,31 @@ def _grid_in(hm: np.ndarray, vm: np.ndarray, ox: int, oy: int, dpi: int,
         ys.append(h - 1)
     if len(xs) < 3 or len(ys) < 2:
         return None                    # a box or a lone rule, not a table
-    tol = max(2, int(0.012 * dpi))
     nr, nc = len(ys) - 1, len(xs) - 1
+    # A border is looked for in a window around its mean position: a residual skew moves a
+    # long rule by a few pixels from one end to the other. The masks hold rules only, so the
+    # window may be wide, but never wider than a third of the rows or columns it separates.
+    tol = max(3, int(settings.border_window_in * dpi))
+
+    def win(pos: list[int], k: int) -> int:
+        near = [pos[k] - pos[k - 1]] if k > 0 else []
+        near += [pos[k + 1] - pos[k]] if k + 1 < len(pos) else []
+        return max(1, min([tol] + [n // 3 for n in near]))
 
     def vborder(i: int, j: int) -> bool:        # border left of column j in row i
-        a, b = ys[i] + tol, ys[i + 1] - tol
+        t = win(xs, j)
+        a, b = ys[i] + win(ys, i), ys[i + 1] - win(ys, i + 1)
         if b <= a:
             return True
-        band = vm[a:b, max(0, xs[j] - tol):xs[j] + tol + 1] > 0
+        band = vm[a:b, max(0, xs[j] - t):xs[j] + t + 1] > 0
         return band.any(axis=1).mean() >= settings.segment_cover
 
     def hborder(i: int, j: int) -> bool:        # border above row i in column j
-        a, b = xs[j] + tol, xs[j + 1] - tol
+        t = win(ys, i)
+        a, b = xs[j] + win(xs, j), xs[j + 1] - win(xs, j + 1)
         if b <= a:
             return True
-        band = hm[max(0, ys[i] - tol):ys[i] + tol + 1, a:b] > 0
+        band = hm[max(0, ys[i] - t):ys[i] + t + 1, a:b] > 0
         return band.any(axis=0).mean() >= settings.segment_cover
 
     parent = list(range(nr * nc))
@@ -377,16 +444,27 @@ class OcrWord:
     line: tuple[int, int, int]         # Tesseract block, paragraph, line
 
 
-def tesseract_available(settings: ScanSettings = ScanSettings()) -> bool:
-    exe = shutil.which(settings.tesseract)
+def installed_langs(tesseract: str = "tesseract") -> frozenset[str]:
+    exe = shutil.which(tesseract)
     if not exe:
-        return False
+        return frozenset()
     try:
         out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
-        return False
-    langs = set(out.stdout.split()) | set(out.stderr.split())
-    return all(l in langs for l in settings.lang.split("+"))
+        return frozenset()
+    return frozenset(out.stdout.split()[1:])
+
+
+def choose_lang(settings: ScanSettings) -> str | None:
+    """The Tesseract language to use: the forced one if installed, else the first installed
+    of the preferred ones; None when none is."""
+    have = installed_langs(settings.tesseract)
+    wanted = (settings.lang,) if settings.lang else settings.langs
+    return next((l for l in wanted if all(p in have for p in l.split("+"))), None)
+
+
+def tesseract_available(settings: ScanSettings = ScanSettings()) -> bool:
+    return choose_lang(settings) is not None
 
 
 def run_tesseract(img: np.ndarray, dpi: int, psm: int, settings: ScanSettings,
@@ -488,22 +566,13 @@ def unmosaic(words: list[OcrWord], placed: list[Placed], scale: float = 1.0) -> 
 # text assembly
 # ----------------------------------------------------------------------------------------
 
-def group_lines(words: list[OcrWord]) -> list[list[OcrWord]]:
-    """Words into visual lines, top to bottom, each left to right: a word joins the line whose
-    vertical span overlaps it most (Tesseract's own line ids break inside mosaics and cells)."""
-    lines: list[list[OcrWord]] = []
-    for w in sorted(words, key=lambda w: (w.box[1] + w.box[3]) / 2):
-        cy = (w.box[1] + w.box[3]) / 2
-        for line in lines:
-            top = min(x.box[1] for x in line)
-            bot = max(x.box[3] for x in line)
-            if top <= cy <= bot:
-                line.append(w)
-                break
-        else:
-            lines.append([w])
-    for line in lines:
-        line.sort(key=lambda w: w.box[0])
+def tesseract_lines(words: list[OcrWord]) -> list[list[OcrWord]]:
+    """Words grouped by Tesseract's own line ids (reliable inside one mosaic crop), lines top
+    to bottom, words left to right."""
+    by: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for w in words:
+        by.setdefault(w.line, []).append(w)
+    lines = [sorted(ws, key=lambda w: w.box[0]) for ws in by.values()]
     lines.sort(key=lambda l: min(w.box[1] for w in l))
     return lines
 
@@ -513,9 +582,37 @@ def repaired_text(words: list[OcrWord], settings: ScanSettings) -> tuple[str, fl
     if not words:
         return "", None, 0
     lex = default_lexicon()
+    words = [_trim_specks(w) for w in words if not is_noise_mark(w, settings)]
+    words = [w for w in words if w.text]
+    if not words:
+        return "", None, 0
     fixed, notes = repair_words([Word(w.text, w.conf) for w in words], lex, settings.repair)
     text = " ".join(w.text for w in fixed)
     return text, _mean_conf(words), len(notes)
+
+
+_PUNCT_WORDS = set("-–—/;:,.()%&+")
+
+
+def is_noise_mark(w: OcrWord, settings: ScanSettings) -> bool:
+    """A 'word' with no letter or digit that is a speck or a ruling's remnant read as a mark
+    (ˆ ` ' _ ~ |), or a punctuation mark the OCR itself doubts."""
+    if any(ch.isalnum() for ch in w.text):
+        return False
+    if not all(ch in _PUNCT_WORDS for ch in w.text):
+        return True
+    return w.conf < settings.mark_min_conf
+
+
+_SPECK_MARKS = "ˆ`~'_|¡"
+
+
+def _trim_specks(w: OcrWord) -> OcrWord:
+    """Marks a speck adds at a word's edge ("'Tổ", "Sự-~"): never part of a Vietnamese word."""
+    if not any(ch.isalnum() for ch in w.text):
+        return w
+    t = w.text.strip(_SPECK_MARKS)
+    return w if t == w.text else OcrWord(t, w.conf, w.box, w.line)
 
 
 def _mean_conf(words: list[OcrWord]) -> float | None:
@@ -552,9 +649,12 @@ def read_scanned_pdf(path: Path, *, source: str, pages_to_ocr: set[int] | None =
     of format "pdf-scanned". Other pages contribute nothing here; the PDF reader has them."""
     path = Path(path)
     pdfium = _pdfium()
-    if not tesseract_available(settings):
-        raise ReadError(f"OCR engine not available: '{settings.tesseract}' with language "
-                        f"'{settings.lang}' (Debian: tesseract-ocr tesseract-ocr-vie)")
+    lang = choose_lang(settings)
+    if lang is None:
+        raise ReadError(f"OCR engine not available: '{settings.tesseract}' with one of "
+                        f"{settings.lang or ', '.join(settings.langs)} (Debian: tesseract-ocr "
+                        "tesseract-ocr-script-viet or tesseract-ocr-vie)")
+    settings = replace(settings, lang=lang)
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -593,6 +693,8 @@ def read_scanned_pdf(path: Path, *, source: str, pages_to_ocr: set[int] | None =
                                                    block_index=index))
                 first = False
                 index += 1
+        fragments, notes = _repair_labels(fragments, settings)
+        warnings.extend(notes)
         if not wanted:
             warnings.append("no page needs OCR")
         ocr_conf = conf_sum / chars if chars else None
@@ -601,6 +703,20 @@ def read_scanned_pdf(path: Path, *, source: str, pages_to_ocr: set[int] | None =
                              sha256=file_digest(path), ocr_confidence=ocr_conf)
     finally:
         pdf.close()
+
+
+def _repair_labels(fragments: list[TableFragment], settings: ScanSettings
+                   ) -> tuple[list[TableFragment], list[str]]:
+    """The numbering runs on across page breaks, so the label column is checked over all the
+    document's table rows at once."""
+    rows = [r for f in fragments for r in f.rows]
+    fixed, notes = repair_label_sequence(rows, settings)
+    out, k = [], 0
+    for f in fragments:
+        n = len(f.rows)
+        out.append(replace(f, rows=tuple(fixed[k:k + n])))
+        k += n
+    return out, notes
 
 
 def _reading_order(res: _PageResult) -> list[tuple[str, object]]:
@@ -623,24 +739,35 @@ def ocr_page(page, pno: int, settings: ScanSettings = ScanSettings()) -> _PageRe
     return ocr_image(rgb, dpi, pno, settings)
 
 
-def prepare(rgb: np.ndarray, dpi: int, settings: ScanSettings) -> tuple[np.ndarray, float]:
-    """Ink mask of the page, levelled; and the skew angle removed."""
-    ink = binarize(ink_gray(rgb, settings), settings)
+def prepare(rgb: np.ndarray, dpi: int, settings: ScanSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Levelled grey page, its text ink and its ruling ink; and the skew angle removed."""
+    gray = ink_gray(rgb, settings)
+    ink = binarize(gray, settings)
     angle = estimate_skew(ink, settings) if settings.deskew else 0.0
     if abs(angle) >= settings.skew_step_deg / 2:
-        ink = rotate(ink, angle, 0)
-        ink = np.where(ink > 127, 255, 0).astype(np.uint8)
-    return ink, angle
+        gray = rotate(gray, angle, 255)
+        ink = binarize(gray, settings)
+    return gray, ink, rule_ink(gray, dpi, settings), angle
+
+
+def ocr_canvas(gray: np.ndarray, text_ink: np.ndarray, settings: ScanSettings) -> np.ndarray:
+    """What Tesseract reads: the grey levels around the text ink, white elsewhere. Grey keeps
+    the small tone marks' shape that a binary cut coarsens (hỏi read as sắc: measured on the
+    scanned corpus), and the white drops grain, bleed-through, seals and the rulings."""
+    if not settings.grey_ocr:
+        return _cv2().bitwise_not(text_ink)
+    near = _cv2().dilate(text_ink, np.ones((5, 5), np.uint8))
+    return np.where(near > 0, gray, 255).astype(np.uint8)
 
 
 def ocr_image(rgb: np.ndarray, dpi: int, pno: int, settings: ScanSettings = ScanSettings()) -> _PageResult:
     cv2 = _cv2()
-    ink, _angle = prepare(rgb, dpi, settings)
-    hmask, vmask = ruling_masks(ink, dpi, settings)
+    gray, ink, rink, _angle = prepare(rgb, dpi, settings)
+    hmask, vmask = ruling_masks(rink, dpi, settings)
     grids = find_grids(hmask, vmask, dpi, settings)
     rulings = cv2.dilate(cv2.bitwise_or(hmask, vmask), np.ones((3, 3), np.uint8))
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rulings))
-    paper = cv2.bitwise_not(text_ink)                       # black text on white for Tesseract
+    paper = ocr_canvas(gray, text_ink, settings)
     res = _PageResult(blocks=[], tables=[])
     to_pt = 72.0 / dpi
 
@@ -679,15 +806,24 @@ def _prose_blocks(words: list[OcrWord], shape: tuple[int, int], dpi: int,
     for w in words:
         by_line.setdefault(w.line, []).append(w)
     lines = []
+    gap = settings.column_gap_in * dpi
     for key in sorted(by_line):
         ws = sorted(by_line[key], key=lambda w: w.box[0])
-        box = (min(w.box[0] for w in ws), min(w.box[1] for w in ws),
-               max(w.box[2] for w in ws), max(w.box[3] for w in ws))
-        text, _conf, nrep = repaired_text(ws, settings)
-        res.repairs += nrep
-        if _is_furniture(text, box, h, settings):
-            continue
-        lines.append((key, box, text))
+        # A wide gap inside one Tesseract line is two columns read as one (the national
+        # header: issuer left, motto and date right): each side is its own line and block.
+        parts: list[list[OcrWord]] = [[ws[0]]]
+        for w in ws[1:]:
+            if w.box[0] - parts[-1][-1].box[2] > gap:
+                parts.append([])
+            parts[-1].append(w)
+        for n, part in enumerate(parts):
+            box = (min(w.box[0] for w in part), min(w.box[1] for w in part),
+                   max(w.box[2] for w in part), max(w.box[3] for w in part))
+            text, _conf, nrep = repaired_text(part, settings)
+            res.repairs += nrep
+            if not text or _is_furniture(text, box, h, settings):
+                continue
+            lines.append((key + (n,) if len(parts) > 1 else key, box, text))
     par_right: dict[tuple[int, int], int] = {}
     for key, box, _t in lines:
         par_right[key[:2]] = max(par_right.get(key[:2], 0), box[2])
@@ -697,7 +833,8 @@ def _prose_blocks(words: list[OcrWord], shape: tuple[int, int], dpi: int,
     for key, box, text in lines:
         if cur:
             pkey, pbox, _pt = cur[-1]
-            wraps = pkey[:2] == key[:2] and pbox[2] >= par_right[pkey[:2]] - slack
+            wraps = (len(key) == 3 and len(pkey) == 3 and pkey[:2] == key[:2]
+                     and pbox[2] >= par_right[pkey[:2]] - slack)
             if not wraps:
                 blocks.append(_block(cur))
                 cur = []
@@ -747,14 +884,18 @@ def _read_tables(grids: list[Grid], paper: np.ndarray, text_ink: np.ndarray, dpi
         # small cells that came back empty or not as a label, with the label alphabet only.
         retry = [(key, ib) for key, ib in boxes if _label_candidate(ib, texts.get(key), dpi, settings)]
         if retry:
-            scale = 2.0
+            scale = settings.label_scale
             canvas, placed = build_mosaic(paper, retry, gap, scale=scale)
             lw = run_tesseract(canvas, int(dpi * scale), settings.label_psm, settings,
                                whitelist=settings.label_chars)
             for key, ws in unmosaic(lw, placed, scale=scale).items():
                 t = "".join(w.text for w in sorted(ws, key=lambda w: w.box[0]))
-                if is_label(t):
-                    texts[key] = (t, _mean_conf(ws))
+                conf = _mean_conf(ws) or 0.0
+                # A restricted alphabet forces some answer even on a word ("TT" → "I"): only
+                # a confident label replaces what the first reading said.
+                before = texts.get(key, ("", None))
+                if is_label(t) and conf >= max(settings.label_min_conf, before[1] or 0.0):
+                    texts[key] = (t, conf)
     out = []
     for gi, g in enumerate(grids):
         rows: dict[int, list[Cell]] = {}
@@ -768,7 +909,7 @@ def _read_tables(grids: list[Grid], paper: np.ndarray, text_ink: np.ndarray, dpi
                 bbox=(x0 * to_pt, y0 * to_pt, x1 * to_pt, y1 * to_pt), confidence=conf))
         grid_rows = [Row(cells=tuple(sorted(rows[r], key=lambda c: c.col)), page=pno)
                      for r in sorted(rows)]
-        out.append((g, fill_label_sequence(grid_rows)))
+        out.append((g, grid_rows))
     return out
 
 
@@ -785,7 +926,10 @@ def _ink_box(text_ink: np.ndarray, box: tuple[int, int, int, int], pad: int):
     by0 = y0 + pad + int(ys.min())
     bx1 = x0 + pad + int(xs.max()) + 1
     by1 = y0 + pad + int(ys.max()) + 1
-    return (max(x0, bx0 - pad), max(y0, by0 - pad), min(x1, bx1 + pad), min(y1, by1 + pad))
+    # The crop stays inside the cell's inner box: what is left of a ruling at the border
+    # would otherwise come back as a stray '-' or '|'.
+    return (max(x0 + pad, bx0 - pad), max(y0 + pad, by0 - pad),
+            min(x1 - pad, bx1 + pad), min(y1 - pad, by1 + pad))
 
 
 def _label_candidate(ink_box, got: tuple[str, float | None] | None, dpi: int,
@@ -794,12 +938,14 @@ def _label_candidate(ink_box, got: tuple[str, float | None] | None, dpi: int,
     small = (x1 - x0) <= settings.label_max_w_in * dpi and (y1 - y0) <= 0.35 * dpi
     if not small:
         return False
-    return got is None or not got[0] or not is_label(got[0])
+    if got is None or not got[0] or not is_label(got[0]):
+        return True
+    return (got[1] or 0.0) < settings.label_recheck_conf
 
 
 def _cell_text(ws: list[OcrWord], settings: ScanSettings, res: _PageResult) -> tuple[str, float | None]:
     parts = []
-    for line in group_lines(ws):
+    for line in tesseract_lines(ws):
         text, _c, nrep = repaired_text(line, settings)
         res.repairs += nrep
         parts.append(text)
@@ -807,17 +953,9 @@ def _cell_text(ws: list[OcrWord], settings: ScanSettings, res: _PageResult) -> t
 
 
 def _join_cell_lines(lines: list[str]) -> str:
-    """Wrapped lines of a cell are one text; a line broken after a hyphen of a word or a slash
-    joins without a space."""
-    out = ""
-    for line in lines:
-        if not out:
-            out = line
-        elif out.endswith("/"):
-            out += line
-        else:
-            out += " " + line
-    return out.strip()
+    """Wrapped lines of a cell are one text, joined by one space (as the contract joins
+    page-break fragments); Vietnamese does not hyphenate words at a line end."""
+    return " ".join(l for l in lines if l).strip()
 
 
 # ----------------------------------------------------------------------------------------
@@ -850,7 +988,7 @@ def to_roman(n: int) -> str:
 
 def _label_key(label: str) -> tuple[str, tuple[int, ...], str] | None:
     """('num', (1, 2), '.') for '1.2.', ('roman', (2,), '') for 'II'."""
-    s = label.strip()
+    s = label.strip().replace(",", ".").replace("/", ".")   # OCR reads the dot of "1.2" as , or /
     m = re.fullmatch(r"([0-9]{1,3}(?:\.[0-9]{1,3})*)(\.?)", s)
     if m:
         return "num", tuple(int(x) for x in m.group(1).split(".")), m.group(2)
@@ -866,27 +1004,156 @@ def _label_of(kind: str, parts: tuple[int, ...], tail: str) -> str:
     return ".".join(str(p) for p in parts) + tail
 
 
-def fill_label_sequence(rows: list[Row]) -> list[Row]:
-    """An empty first-column cell between two labels of one series that skip exactly one value
-    (1, _, 3 · 1.2, _, 1.4 · I, _, III) gets that value: the table's own numbering is the
-    evidence. Anything less regular is left empty for the recovery to judge."""
+def _successors(key: tuple[str, tuple[int, ...], str]) -> list[tuple[str, tuple[int, ...], str]]:
+    """Labels that may follow key in a plan's numbering: its next sibling, its first child,
+    and the next item of any level above it."""
+    kind, parts, tail = key
+    out = [(kind, parts[:-1] + (parts[-1] + 1,), tail)]
+    if kind == "num":
+        out.append((kind, parts + (1,), ""))
+        for k in range(1, len(parts)):
+            out.append((kind, parts[:k - 1] + (parts[k - 1] + 1,), "."))
+            out.append((kind, parts[:k - 1] + (parts[k - 1] + 1,), ""))
+    return out
+
+
+def _digits(label: str) -> str:
+    return re.sub(r"[^0-9IVXL]", "", label.upper())
+
+
+def _readings(text: str) -> list[str]:
+    """What a printed label may have been when OCR read text: itself, with its dots read as
+    commas, or with dots it lost put back between digits ('21' → '2.1', '2.1.')."""
+    t = text.strip()
+    out = [t]
+    # Shapes OCR puts for a label's dot (⁄ fraction slash) or its one ('l', 'I', '|' among digits).
+    if re.search(r"[0-9]", t):
+        alt = re.sub(r"[lI|]", "1", t.replace("\u2044", "/"))
+        if alt != t:
+            out.append(alt)
+            t = alt
+    bare = re.sub(r"^[^0-9A-Za-z]+|[^0-9A-Za-z.]+$", "", t)     # specks read around a label
+    if bare and bare != t:
+        out.append(bare)
+        t = bare
+    if "," in t or "/" in t:
+        out.append(t.replace(",", ".").replace("/", "."))
+    digits = re.sub(r"[.,/]", "", t)
+    if digits.isdigit() and 2 <= len(digits) <= 4:
+        for cut in range(1, len(digits)):
+            dotted = digits[:cut] + "." + digits[cut:]
+            out += [dotted, dotted + "."]
+        out += [digits, digits + "."]
+    seen: list[str] = []
+    for o in out:
+        if o not in seen and _label_key(o):
+            seen.append(o)
+    return seen or [t]
+
+
+def _reading_cost(cell: Cell, reading: str, settings: ScanSettings) -> float:
+    """Keeping what was read is free; a dot read as ',' or '/' is a small change; a dot put
+    back or a speck dropped is one change, more when OCR was sure of what it read."""
+    t = cell.text.strip()
+    if reading == t:
+        return 0.0
+    if reading == re.sub(r"[,/]", ".", t):
+        return 0.25
+    return 1.0 if (cell.confidence or 0.0) < settings.label_recheck_conf else 1.5
+
+
+def _follows(prev: str | None, cur: str, steps: int = 1) -> bool:
+    """cur can come after prev in a numbering, with steps-1 labels left out between them."""
+    if prev is None:
+        return True
+    p, c = _label_key(prev), _label_key(cur)
+    if not p or not c:
+        return False
+    frontier = {p}
+    for _ in range(steps):
+        frontier = {s for f in frontier for s in _successors(f)}
+        if (c[0], c[1]) in {(s[0], s[1]) for s in frontier}:
+            return True
+    return False
+
+
+def repair_label_sequence(rows: list[Row], settings: ScanSettings) -> tuple[list[Row], list[str]]:
+    """First-column labels checked against the table's own numbering. Each label may be read
+    as printed or with the dots OCR loses restored; the readings chosen are those that make the
+    column one unbroken numbering with the fewest changes (a small Viterbi search). An empty
+    cell between two labels gets the one label that both allow. What the numbering does not
+    settle is left as read."""
     firsts = [(i, next((c for c in r.cells if c.col == 0), None)) for i, r in enumerate(rows)]
-    present = [(i, c) for i, c in firsts if c is not None]
+    labelled = [(i, c) for i, c in firsts
+                if c is not None and c.text.strip() and any(_label_key(o) for o in _readings(c.text))]
+    # Empty label cells between two labels: the numbering may skip that many values there.
+    empties = [sum(1 for j, c in firsts[a + 1:b] if c is not None and not c.text.strip())
+               for (a, _), (b, _) in zip(labelled, labelled[1:])]
+    notes: list[str] = []
+    chosen: dict[int, str] = {}
+    if len(labelled) >= 2:
+        options = [_readings(c.text) for _, c in labelled]
+        inf = float("inf")
+        # Keeping what was read is free; a comma read for a dot costs little, a restored dot
+        # costs one change.
+        cost = [[_reading_cost(c, o, settings) for o in opts] for (_, c), opts in zip(labelled, options)]
+        for (_, c), opts, cs in zip(labelled, options, cost):
+            for j, o in enumerate(opts):
+                if "," in o or "/" in o or not _label_key(o):
+                    cs[j] += 1.0
+        best = [cost[0][:]]
+        back: list[list[int]] = [[-1] * len(options[0])]
+        for k in range(1, len(options)):
+            row_best, row_back = [], []
+            for j, o in enumerate(options[k]):
+                cands = [(best[k - 1][p] + cost[k][j] + (0.0 if _follows(po, o, 1 + empties[k - 1]) else 3.0), p)
+                         for p, po in enumerate(options[k - 1])]
+                v, p = min(cands) if cands else (inf, -1)
+                row_best.append(v)
+                row_back.append(p)
+            best.append(row_best)
+            back.append(row_back)
+        j = min(range(len(best[-1])), key=lambda x: best[-1][x])
+        for k in range(len(options) - 1, -1, -1):
+            chosen[labelled[k][0]] = options[k][j]
+            j = back[k][j]
     out = list(rows)
-    for k in range(1, len(present) - 1):
-        i, cell = present[k]
+    for i, cell in labelled:
+        new = chosen.get(i, cell.text.strip())
+        if new != cell.text.strip():
+            out[i] = _with_label(out[i], cell, new)
+            notes.append(f"page {cell.page}: label {cell.text.strip()!r} read as {new!r} "
+                         f"from the table's numbering")
+    # Empty cells: between the nearest labels before and after (header rows repeated at a page
+    # break in between are no labels and are passed over), the one label both allow.
+    present = [(i, next((c for c in out[i].cells if c.col == 0), None)) for i, _ in firsts]
+    present = [(i, c) for i, c in present if c is not None]
+    for k, (i, cell) in enumerate(present):
         if cell.text.strip():
             continue
-        prev = _label_key(present[k - 1][1].text)
-        nxt = _label_key(present[k + 1][1].text)
-        if not prev or not nxt or prev[0] != nxt[0] or prev[2] != nxt[2]:
+        before = [c for _, c in present[:k] if _label_key(c.text)]
+        after = [c for _, c in present[k + 1:] if _label_key(c.text)]
+        if not before or not after:
             continue
-        if len(prev[1]) != len(nxt[1]) or prev[1][:-1] != nxt[1][:-1]:
+        if before[-1].page != cell.page:
+            continue      # first row of a page: the rest of a row split at the break, unnumbered
+        prev, nxt = before[-1].text.strip(), after[0].text.strip()
+        fits = {_label_of(*c) for c in _successors(_label_key(prev)) if _follows(_label_of(*c), nxt)}
+        if len(fits) == 2:
+            # '2.' or '2': the column's own labels of that depth say whether a dot follows.
+            tails = {_label_key(c.text)[2] for _, c in present if _label_key(c.text)
+                     and len(_label_key(c.text)[1]) == 1 and _label_key(c.text)[0] == "num"}
+            same = {f.rstrip(".") for f in fits}
+            if len(same) == 1 and len(tails) == 1:
+                fits = {f for f in fits if f.endswith(".") == (tails == {"."})}
+        if len(fits) != 1:
             continue
-        if nxt[1][-1] - prev[1][-1] != 2:
-            continue
-        label = _label_of(prev[0], prev[1][:-1] + (prev[1][-1] + 1,), prev[2])
-        new_cell = replace(cell, text=label, confidence=0.0)
-        row = rows[i]
-        out[i] = replace(row, cells=tuple(new_cell if c is cell else c for c in row.cells))
-    return out
+        label = fits.pop()
+        out[i] = _with_label(out[i], cell, label)
+        notes.append(f"page {cell.page}: empty label cell read as {label!r} from the table's numbering")
+    return out, notes
+
+
+def _with_label(row: Row, cell: Cell, label: str) -> Row:
+    new_cell = replace(cell, text=label)
+    return replace(row, cells=tuple(new_cell if c is cell else c for c in row.cells))
