@@ -1117,4 +1117,5 @@ def read_pdf(path: Path, *, source: str, settings: PdfSettings = PdfSettings()) 
         warnings.append("pages without a text layer (scanned): " + ", ".join(map(str, scanned)))
     blocks, fragments = assemble(pages, height, settings)
     return make_document(path, source=source, format="pdf", pages=npages, blocks=blocks,
-                         fragments=fragments, warnings=tuple(warnings), sha256=sha)
+                         fragments=fragments, warnings=tuple(warnings), sha256=sha,
+                         pages_needing_ocr=tuple(scanned))

@@ -27,6 +27,10 @@ class RecoverSettings:
     # Merges of the Mục tiêu | Nhiệm vụ pair are the usual cause of a shift in two-level tables.
     content_merge_prior: float = 0.5
     max_shift: int = 2
+    # Readers that lay cells by position only (text, crawled markdown) lose the merged cells
+    # that shift a row's cells left; grid readers (PDF rulings, DOCX, scans) place every
+    # cell in its column and report merges, so their rows are never shifted.
+    positional: bool = True
     max_header_words: int = 14
     long_text_words: int = 12
 
@@ -430,7 +434,7 @@ def _candidates(vals: list[str], header: Header, settings: RecoverSettings):
     n = header.ncols
     nonempty = [i for i, v in enumerate(vals) if v]
     yield None, list(vals)
-    if not nonempty:
+    if not nonempty or not settings.positional:
         return
     last = nonempty[-1]
     slack = n - 1 - last
@@ -682,7 +686,12 @@ def _numbering_findings(tasks: list[Task]) -> list[Finding]:
 
 # --- entry point --------------------------------------------------------------------------
 
+GRID_FORMATS = ("pdf", "pdf-scanned", "docx", "doc")
+
+
 def recover(doc: Document, settings: RecoverSettings = RecoverSettings()) -> Recovery:
+    if doc.format in GRID_FORMATS:
+        settings = replace(settings, positional=False)
     findings: list[Finding] = []
     tables = [t for t in find_tables(doc, settings, findings) if t.lines]
     tasks: list[Task] = []

@@ -700,7 +700,8 @@ def read_scanned_pdf(path: Path, *, source: str, pages_to_ocr: set[int] | None =
         ocr_conf = conf_sum / chars if chars else None
         return make_document(path, source=source, format="pdf-scanned", pages=npages,
                              blocks=blocks, fragments=fragments, warnings=tuple(warnings),
-                             sha256=file_digest(path), ocr_confidence=ocr_conf)
+                             sha256=file_digest(path), ocr_confidence=ocr_conf,
+                             ocr_pages=tuple(wanted))
     finally:
         pdf.close()
 

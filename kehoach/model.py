@@ -71,6 +71,10 @@ class Document:
     fragments: tuple[TableFragment, ...]
     warnings: tuple[str, ...] = ()
     ocr_confidence: float | None = None
+    # 1-based pages whose only content is an image (a scan, maybe with a signature stamp):
+    # the text-layer reader leaves them to OCR.
+    pages_needing_ocr: tuple[int, ...] = ()
+    ocr_pages: tuple[int, ...] = ()        # pages whose content came from OCR
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ READERS: dict[str, str] = {
     ".text": "kehoach.extract.text:read_text",
     ".md": "kehoach.extract.text:read_markdown",
     ".markdown": "kehoach.extract.text:read_markdown",
-    ".pdf": "kehoach.extract.pdf:read_pdf",
+    ".pdf": "kehoach.extract.route:read_pdf_auto",
     ".docx": "kehoach.extract.docx:read_docx",
     ".doc": "kehoach.extract.docx:read_doc",
 }
