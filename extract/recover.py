@@ -10,6 +10,7 @@ on the task and every doubt becomes a Finding.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -383,6 +384,8 @@ def _kind_vocab() -> dict[str, list[str]]:
     return load_yaml("column_types.yaml")["kinds"]
 
 
+# Pure on a cell's text; alignment asks about each value once per candidate placement.
+@functools.lru_cache(maxsize=8192)
 def value_kind(value: str) -> str | None:
     """deadline | unit | product | None, by the longest vocabulary phrase the value starts with;
     a value holding a date reads as a deadline."""
