@@ -18,6 +18,7 @@ import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from kehoach.extract.base import ReadError, file_digest, make_document
@@ -45,6 +46,18 @@ class PdfSettings:
     # gap at the same place; a gap this wide splits on its own.
     gutter_em: float = 1.5
     lone_gutter_em: float = 5.0
+    # Tables drawn without ruling lines (a borderless Word table), on pages without a ruled
+    # grid: columns where pieces of lines (cut at gaps wider than `align_gap_em` font sizes)
+    # start at the same x (within `align_tol` points) on at least `align_min_lines` lines; a
+    # run of lines whose pieces all sit inside those columns, using at least `align_min_cols`
+    # of them, with at least `align_min_rows` rows (a row starts where the first column has
+    # text) is a table.
+    text_tables: bool = True
+    align_gap_em: float = 0.6
+    align_tol: float = 3.0
+    align_min_lines: int = 3
+    align_min_cols: int = 3
+    align_min_rows: int = 3
     # Top and bottom share of the page where running page numbers and headers live.
     margin_share: float = 0.1
     # A page with less text than this, outside signature stamps, and an image over most of the
@@ -474,14 +487,122 @@ def grid_rows(grid: Grid, words: list[Word], page_no: int) -> list[Row]:
     return rows
 
 
+# --- tables without ruling lines ----------------------------------------------------------
+
+_ROW_LABEL = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[A-ZĐ]\.|[a-zđ]\)|\d+\))$")
+
+
+def _pieces(line: list[Word], gap_em: float) -> list[list[Word]]:
+    """A line cut at gaps wider than gap_em font sizes (wider than a space between words)."""
+    out = [[line[0]]]
+    for a, b in zip(line, line[1:]):
+        if b.x0 - a.x1 > gap_em * max(a.size, b.size, 1.0):
+            out.append([b])
+        else:
+            out[-1].append(b)
+    return out
+
+
+def _fit_columns(pieces: list[list[Word]], starts: list[float], tol: float) -> list[int] | None:
+    """The column of each piece, or None when a piece starts left of every column or runs
+    into the next column."""
+    cols = []
+    for pc in pieces:
+        j = bisect.bisect_right(starts, pc[0].x0 + tol) - 1
+        if j < 0 or (j + 1 < len(starts) and pc[-1].x1 > starts[j + 1] - 1.0):
+            return None
+        cols.append(j)
+    return cols
+
+
+def aligned_tables(lines: list[list[Word]], page_no: int, settings: PdfSettings
+                   ) -> list[tuple[int, int, list[Row]]]:
+    """Tables without rulings among the text lines of a page: (first line, last line, rows).
+
+    Columns are x positions where pieces of several lines start; a table is a run of lines
+    whose pieces all lie inside columns (prose runs across them), and a row starts at each line
+    with text in the table's first column (the number column), the lines below it without such
+    text continuing its cells."""
+    pieces = [_pieces(ln, settings.align_gap_em) for ln in lines]
+    multi = [k for k, p in enumerate(pieces) if len(p) >= 2]
+    if len(multi) < settings.align_min_lines:
+        return []
+    starts_seen = [(p[0].x0, k) for k in multi for p in pieces[k]]
+    starts = []
+    for grp in _cluster(starts_seen, lambda t: t[0], settings.align_tol):
+        if len({k for _, k in grp}) >= settings.align_min_lines:
+            starts.append(min(x for x, _ in grp))
+    if len(starts) < settings.align_min_cols:
+        return []
+    fits = [_fit_columns(p, starts, settings.align_tol) for p in pieces]
+    out: list[tuple[int, int, list[Row]]] = []
+    k = 0
+    while k < len(lines):
+        if fits[k] is None or len(pieces[k]) < 2:
+            k += 1
+            continue
+        # grow a run of fitting lines around a line with several pieces
+        first = k
+        while first > 0 and fits[first - 1] is not None and _near(lines[first - 1], lines[first]):
+            first -= 1
+        last = k
+        while last + 1 < len(lines) and fits[last + 1] is not None and _near(lines[last], lines[last + 1]):
+            last += 1
+        k = last + 1
+        table = _aligned_rows(lines, pieces, fits, first, last, page_no, settings)
+        if table is not None:
+            out.append(table)
+    return out
+
+
+def _near(a: list[Word], b: list[Word]) -> bool:
+    """b close enough below a to be in the same table (a row gap, not a section break)."""
+    size = max(w.size for w in a + b) or 10.0
+    return min(w.top for w in b) - max(w.bottom for w in a) < 2.5 * size
+
+
+def _aligned_rows(lines, pieces, fits, first, last, page_no, settings):
+    used = sorted({j for k in range(first, last + 1) for j in fits[k]})
+    if len(used) < settings.align_min_cols:
+        return None
+    lead = used[0]
+    # the table starts at its first line with text in the first column (a header or row)
+    while first <= last and lead not in fits[first]:
+        first += 1
+    starts = [k for k in range(first, last + 1) if lead in fits[k]]
+    labels = sum(1 for k in starts if _ROW_LABEL.match(
+        " ".join(w.text for w in pieces[k][fits[k].index(lead)]).strip()))
+    if len(starts) < settings.align_min_rows or labels < 2:
+        return None
+    col_of = {j: i for i, j in enumerate(used)}
+    rows: list[Row] = []
+    for n, k0 in enumerate(starts):
+        k1 = starts[n + 1] - 1 if n + 1 < len(starts) else last
+        cell_words: dict[int, list[Word]] = {}
+        for k in range(k0, k1 + 1):
+            for pc, j in zip(pieces[k], fits[k]):
+                cell_words.setdefault(col_of[j], []).extend(pc)
+        cells = []
+        for c in range(len(used)):
+            ws = cell_words.get(c, [])
+            bbox = ((min(w.x0 for w in ws), min(w.top for w in ws), max(w.x1 for w in ws),
+                     max(w.bottom for w in ws)) if ws else None)
+            cells.append(Cell(text=cell_text(ws), col=c, colspan=1, page=page_no, bbox=bbox,
+                              bold=bool(ws) and sum(w.bold for w in ws) * 2 > len(ws)))
+        rows.append(Row(cells=tuple(cells), page=page_no))
+    return first, last, rows
+
+
 # --- text outside tables -------------------------------------------------------------------
 
 @dataclass
 class Segment:
+    """Words of one line between column gutters; the words do not change once cut, so the
+    measures are computed once (block building asks for them many times)."""
     words: list[Word]
     columnar: bool = False          # cut from a line by a column gutter
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
@@ -493,24 +614,24 @@ class Segment:
     def x1(self) -> float:
         return self.words[-1].x1
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(w.top for w in self.words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
-    @property
+    @cached_property
     def size(self) -> float:
         return statistics.median(w.size for w in self.words)
 
-    @property
+    @cached_property
     def bold(self) -> bool:
         n = sum(len(w.text) for w in self.words)
         return sum(len(w.text) for w in self.words if w.bold) * 2 > n
 
-    @property
+    @cached_property
     def italic(self) -> bool:
         n = sum(len(w.text) for w in self.words)
         return sum(len(w.text) for w in self.words if w.italic) * 2 > n
@@ -698,6 +819,8 @@ def page_needs_ocr(page, settings: PdfSettings = PdfSettings()) -> bool:
     (rotated text never counts). Takes a PageData, a pdfplumber page or a pypdfium2 page."""
     data = page if isinstance(page, PageData) else (
         plumber_page_data(page, settings) if hasattr(page, "extract_words") else pdfium_page_data(page, settings))
+    if data.image_share < settings.scan_image_share:
+        return False            # no page-sized image: whatever its text, not a scan
     text_chars = sum(len(" ".join(w.text for w in ln)) for ln in group_lines(data.words)
                      if not _STAMP.match(" ".join(w.text for w in ln)))
     if text_chars >= settings.scan_min_chars:
@@ -737,6 +860,12 @@ def read_page(page: PageData, number: int, settings: PdfSettings) -> PageContent
         xs0 = sorted(min(w.x0 for w in ln) for ln in lines)
         xs1 = sorted(max(w.x1 for w in ln) for ln in lines)
         area = (xs0[len(xs0) // 10], xs1[(len(xs1) * 9) // 10])
+        if settings.text_tables and not grids:
+            for first, last, rows in aligned_tables(lines, number, settings):
+                items.append((min(w.top for w in lines[first]), rows))
+                lines[first:last + 1] = [[] for _ in range(last + 1 - first)]
+            lines = [ln for ln in lines if ln]
+    if lines:
         blocks = reading_order(build_blocks(split_columns(lines, settings), area))
         items.extend((b.top, b) for b in blocks)
     items.sort(key=lambda t: t[0])
@@ -819,16 +948,34 @@ def _apply(m, x, y):
 def _text_object_fn(raw):
     """FPDFText_GetTextObject returning a plain address, so text objects compare cheaply (a
     private function object: the shared binding keeps its pointer type)."""
+    fns = _private_text_fns(raw)
+    return fns[1] if fns else None
+
+
+_PRIVATE_FNS: list = []
+
+
+def _private_text_fns(raw):
+    """(FPDFText_GetLooseCharBox, FPDFText_GetTextObject) as private function objects taking
+    and returning plain addresses: a call per character is the reader's hottest step, and
+    ctypes converts a c_void_p argument faster than the bindings' typed pointers."""
     import ctypes
+    if _PRIVATE_FNS:
+        return _PRIVATE_FNS[0]
     try:
         from pypdfium2_raw import bindings
         lib = next(iter(bindings._libs.values()))
-        fn = lib["FPDFText_GetTextObject"]
+        loose = lib["FPDFText_GetLooseCharBox"]
+        loose.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
+        loose.restype = ctypes.c_int
+        obj = lib["FPDFText_GetTextObject"]
+        obj.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        obj.restype = ctypes.c_void_p
+        fns = (loose, obj)
     except Exception:
-        return None
-    fn.argtypes = [raw.FPDF_TEXTPAGE, ctypes.c_int]
-    fn.restype = ctypes.c_void_p
-    return fn
+        fns = None
+    _PRIVATE_FNS.append(fns)
+    return fns
 
 
 def pdfium_words(page, height: float, settings: PdfSettings) -> list[Word]:
@@ -850,25 +997,31 @@ def pdfium_words(page, height: float, settings: PdfSettings) -> list[Word]:
         pox, poy = ctypes.byref(ox), ctypes.byref(oy)
         fm = raw.FS_MATRIX()
         namebuf = ctypes.create_string_buffer(128)
-        get_obj = _text_object_fn(raw)
-        loose, origin, gen = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin, raw.FPDFText_IsGenerated
+        origin, gen = raw.FPDFText_GetCharOrigin, raw.FPDFText_IsGenerated
         traw = tp.raw
+        fns = _private_text_fns(raw)
+        if fns is not None:
+            (loose, get_obj), tp_addr, rect_arg = fns, ctypes.cast(traw, ctypes.c_void_p).value, ctypes.addressof(rect)
+        else:
+            loose, get_obj, tp_addr, rect_arg = raw.FPDFText_GetLooseCharBox, None, traw, rect
         # Per text object (one show-text operation): weight, slant, size, upright, baseline.
         styles: dict[int, tuple[bool, bool, float, bool, float | None]] = {}
         fonts: dict[tuple[bytes, int], tuple[bool, bool]] = {}
         chars = []
+        append = chars.append
+        skip = (0, 0xFFFF, 0x0D, 0x0A)
         for i in range(n):
             code = codes[i]
-            if code in (0, 0xFFFF, 0x0D, 0x0A):
+            if code in skip:
                 continue
             generated = False
             if code == 0x20:
                 generated = gen(traw, i) == 1
             # PDFium reports a hyphen that ends a line as 0x02 (0xFFFE in its text buffer).
             ch = "-" if code in (2, 0xFFFE) else chr(code)
-            if not loose(traw, i, rect):
+            if not loose(tp_addr, i, rect_arg):
                 continue
-            key = get_obj(traw, i) if get_obj is not None and not generated else None
+            key = get_obj(tp_addr, i) if get_obj is not None and not generated else None
             style = styles.get(key) if key is not None else None
             if style is None:
                 raw.FPDFText_GetFontInfo(traw, i, namebuf, 128, ctypes.byref(flags))
@@ -899,8 +1052,8 @@ def pdfium_words(page, height: float, settings: PdfSettings) -> list[Word]:
             else:
                 origin(traw, i, pox, poy)
                 base = height - oy.value
-            chars.append((ch, rect.left, rect.right, base - 0.8 * size, base + 0.2 * size,
-                          size, style[0], style[1], style[3], generated))
+            append((ch, rect.left, rect.right, base - 0.8 * size, base + 0.2 * size,
+                    size, style[0], style[1], style[3], generated))
     finally:
         tp.close()
     return _chars_to_words(chars, settings)

@@ -1,5 +1,6 @@
 """Benchmark of PDF table reading: pages per second on the same files for kehoach's reader
-(PDFium and pdfplumber engines), the whole pipeline, plain pdfplumber extract_tables and
+(PDFium and pdfplumber engines), the whole pipeline (read, recover, metadata and
+normalizers; and `ingest` with its Parquet writes), plain pdfplumber extract_tables and
 camelot lattice.
 
     python -m kehoach.bench_pdf                    # one rendered PDF per layout
@@ -63,11 +64,24 @@ def kehoach_reader(engine: str) -> Callable[[Path], object]:
 
 
 def kehoach_pipeline() -> Callable[[Path], object] | None:
+    """What `kehoach ingest` does for a file short of writing Parquet: read, recover, metadata,
+    and the records with units, deadlines, citations and targets normalized."""
     try:
-        from kehoach.pipeline import extract
+        from kehoach.pipeline import extract, records
     except ImportError:
         return None
-    return lambda f: extract(f, str(f))
+    return lambda f: records(extract(f, str(f)), f, str(f))
+
+
+def kehoach_ingest() -> Callable[[Path], object] | None:
+    """`kehoach ingest` itself, one file at a time, Parquet parts written to a scratch folder."""
+    try:
+        from kehoach.pipeline import ingest
+    except ImportError:
+        return None
+    import tempfile
+    scratch = Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
+    return lambda f: ingest([str(f)], scratch)
 
 
 def plumber_tables(f: Path) -> object:
@@ -102,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("files", nargs="*", type=Path)
     ap.add_argument("--all", action="store_true", help="every PDF in corpus/rendered")
     ap.add_argument("--skip", action="append", default=[],
-                    help="leave out: pipeline, pdfplumber-engine, plumber-tables, camelot")
+                    help="leave out: pipeline, ingest, pdfplumber-engine, plumber-tables, camelot")
     args = ap.parse_args(argv)
     files = args.files or default_files(args.all)
     if not files:
@@ -113,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         ("kehoach reader (pdfium)", kehoach_reader("pdfium"), ""),
         ("kehoach reader (pdfplumber)", kehoach_reader("pdfplumber"), "pdfplumber-engine"),
         ("kehoach pipeline", kehoach_pipeline(), "pipeline"),
+        ("kehoach ingest (+ Parquet)", kehoach_ingest(), "ingest"),
         ("pdfplumber extract_tables", plumber_tables, "plumber-tables"),
         ("camelot lattice", camelot_lattice(), "camelot"),
     ]

@@ -279,3 +279,78 @@ def test_page_needs_ocr_tells_scans_from_text_pages():
         assert page_needs_ocr(pm[0])
     finally:
         pm.close()
+
+
+# --- tables without ruling lines ----------------------------------------------------------------
+
+def test_borderless_table_is_read_from_text_alignment():
+    # a Word table without borders (tests/fixtures/make_borderless.py): no rulings on the page
+    doc = read_pdf(FIXTURES / "borderless_table.pdf", source="b")
+    assert len(doc.fragments) == 1
+    rows = [[c.text for c in r.cells] for r in doc.fragments[0].rows]
+    assert rows[0] == ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành"]
+    assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5"]
+    # wrapped cell lines are joined into their row; an empty cell stays empty
+    assert rows[1][1] == "Rà soát, đánh giá các thủ tục hành chính thuộc thẩm quyền giải quyết của xã"
+    assert rows[4] == ["4", "Kiểm tra việc thực hiện kế hoạch", "Văn phòng HĐND và UBND xã", "",
+                       "Tháng 11/2025"]
+    # the prose around the table stays prose
+    texts = [b.text for b in doc.blocks]
+    assert "Ủy ban nhân dân xã xây dựng kế hoạch với các nhiệm vụ sau:" in texts
+    assert "Nơi nhận: như trên." in texts
+
+
+def test_borderless_table_gives_tasks_through_the_pipeline():
+    from kehoach.pipeline import extract
+    ex = extract(FIXTURES / "borderless_table.pdf")
+    assert ex.status == "ok" and [t.stt for t in ex.tasks] == ["1", "2", "3", "4", "5"]
+    assert ex.tasks[4].lead == "Văn phòng HĐND và UBND xã"
+    assert ex.tasks[4].deadline == "Trước ngày 15/12/2025"
+
+
+def test_alignment_fallback_off_gives_prose_only():
+    doc = read_pdf(FIXTURES / "borderless_table.pdf", source="b",
+                   settings=PdfSettings(text_tables=False))
+    assert not doc.fragments
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_ruled_pages_never_use_the_alignment_fallback(layout):
+    on = rendered(STEM, layout)
+    path = RENDERED / f"{STEM}.{layout}.pdf"
+    off = read_pdf(path, source=str(path), settings=PdfSettings(text_tables=False))
+    assert on.fragments == off.fragments and on.blocks == off.blocks
+
+
+# --- metadata of real text-layer PDFs, checked by hand against the page images ---------------
+
+@lru_cache(maxsize=None)
+def real_metadata(name: str):
+    from kehoach.pipeline import extract
+    return extract(REAL / name).metadata
+
+
+@needs_shared
+@pytest.mark.parametrize("name, field, value", [
+    ("dthap-kh58-thptcl2-2026-text.pdf", "number", "58/KH-THPTCL2"),
+    ("dthap-kh58-thptcl2-2026-text.pdf", "issued_text", "Đồng Tháp, ngày 15 tháng 4 năm 2026"),
+    ("dthap-kh58-thptcl2-2026-text.pdf", "signer", "Trần Thanh Vũ"),
+    ("dthap-kh58-thptcl2-2026-text.pdf", "signer_authority", "KT. HIỆU TRƯỞNG"),
+    ("nd45-2026-dautu-cntt-text.pdf", "number", "45/2026/NĐ-CP"),
+    ("nd45-2026-dautu-cntt-text.pdf", "issuer", "CHÍNH PHỦ"),
+    ("nd45-2026-dautu-cntt-text.pdf", "signer", "Nguyễn Chí Dũng"),
+    ("nd45-2026-dautu-cntt-text.pdf", "signer_title", "PHÓ THỦ TƯỚNG"),
+    ("dthap-kh362-sgddt-2026-text.pdf", "signer", "Nguyễn Phương Toàn"),
+    ("dthap-kh362-sgddt-2026-text.pdf", "doc_type", "Kế hoạch"),
+    ("qngai-tb11-ketluan-cphoa-2025-text.pdf", "signer", "Nguyễn Phước Bình"),
+    ("qngai-tb565-ketluan-mtqg-2024-text.pdf", "place", "Quảng Ngãi"),
+])
+def test_real_pdf_metadata(name, field, value):
+    assert getattr(real_metadata(name), field) == value
+
+
+@needs_shared
+def test_real_pdf_dates():
+    import datetime as dt
+    assert real_metadata("dthap-kh58-thptcl2-2026-text.pdf").issued == dt.date(2026, 4, 15)
+    assert real_metadata("nd45-2026-dautu-cntt-text.pdf").issued == dt.date(2026, 1, 26)
