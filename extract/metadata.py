@@ -98,16 +98,31 @@ def find_doc_type(lines: list[_Line], number: str | None) -> tuple[str | None, i
                           and not t.startswith(h + " SỐ")):
                 return d["type"], pos
     if number:
-        code = re.search(r"/([A-ZĐa-z]+)", number)
+        code = re.search(r"/([A-ZĐa-zđ]+)", number)
         if code:
             for d in types:
                 if d["code"] == code.group(1):
                     return d["type"], None
+            # A letter carries no type code: its symbol is the issuer's ("507/UBND-KGVX").
+            if re.search(r"/[A-ZĐa-zđ]+-", number) or re.search(r"/[A-ZĐ]+$", number):
+                return _vocab()["letter_type"], None
     return None, None
 
 
 def find_title(lines: list[_Line], type_pos: int | None) -> str | None:
     if type_pos is None:
+        # a letter's subject line: "V/v góp ý dự thảo …"
+        for pos, ln in enumerate(lines[:40]):
+            m = re.match(r"^\W*(V/v|Về việc)\s*:?\s*(.+)$", ln.text.strip())
+            if m:
+                parts = [m.group(2).strip(" *_")]
+                # the subject wraps in the header's left column until the motto or the date
+                for nxt in lines[pos + 1:pos + 4]:
+                    t = nxt.text.strip(" *_")
+                    if not t or t.isupper() or _DATE_LINE.search(t) or t.startswith(("Kính gửi", "CỘNG HÒA")):
+                        break
+                    parts.append(t)
+                return " ".join(parts)
         return None
     voc = _vocab()
     head = lines[type_pos].text.strip()

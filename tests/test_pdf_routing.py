@@ -52,3 +52,12 @@ def test_scanned_pdf_without_ocr_pages_is_plain_pdf():
     ex = extract(CORPUS / "rendered" / f"{STEM}.portrait.pdf")
     assert ex.document.format == "pdf" and ex.document.ocr_pages == ()
     assert len(ex.tasks) == 23
+
+
+@pytest.mark.skipif(not (CORPUS.parent.parent / "shared").is_dir(), reason="../shared absent")
+def test_letter_without_type_heading_is_a_cong_van():
+    # checked by hand: "V/v góp ý dự thảo Quyết định … về Chương trình cung cấp dịch vụ viễn thông công ích"
+    ex = extract(CORPUS.parent.parent / "shared" / "corpus-real" / "qngai-cv507-gopy-vtci-2025-text.pdf")
+    assert ex.metadata.doc_type == "Công văn"
+    assert ex.metadata.title.startswith("góp ý dự thảo Quyết định sửa đổi")
+    assert ex.metadata.title.endswith("Chương trình cung cấp dịch vụ viễn thông công ích")
