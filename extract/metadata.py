@@ -89,7 +89,8 @@ def _upper(s: str) -> str:
 
 def find_doc_type(lines: list[_Line], number: str | None) -> tuple[str | None, int | None]:
     types = _vocab()["doc_types"]
-    for pos, ln in enumerate(lines):
+    # the type heading stands under the national header; a later "BÁO CÁO" heads an appendix
+    for pos, ln in enumerate(lines[:30]):
         t = ln.text.strip()
         for d in types:
             h = d["heading"]
@@ -163,6 +164,8 @@ def _issuer_block(lines: list[_Line]) -> list[str]:
         if _NUMBER.search(t) or _DATE_LINE.search(t) or any(
                 t.startswith(d["heading"]) for d in _vocab()["doc_types"]):
             break
+        # OCR may read the two header columns as one line: the motto is not the issuer's
+        t = re.split(r"\s+CỘNG HO[ÀA] XÃ HỘI", t)[0].strip()
         if _is_issuer_line(t):
             units.append(re.sub(r"\s+", " ", t))
         elif units and t and _upper(t) == t and t.startswith(levels) and len(t.split()) <= 6:
