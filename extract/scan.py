@@ -44,6 +44,7 @@ class ScanSettings:
     speck_px: int = 12                 # largest isolated speck removed (pixels)
     ink_cut: float = 1.3               # threshold as a multiple of Otsu's
     grey_ocr: bool = True              # Tesseract reads grey around the ink, not the binary
+    ocr_context_in: float = 0.01       # how far around the text ink the grey is kept
     rule_block_in: float = 0.15        # local threshold window for rulings
     rule_contrast: int = 12            # grey levels a ruling pixel is darker than its window
     deskew: bool = True
@@ -74,8 +75,12 @@ class ScanSettings:
     label_scale: float = 1.0
     label_min_conf: float = 0.5
     label_recheck_conf: float = 0.9    # labels read less surely than this are read once more
+    label_guess_conf: float = 0.3      # labels read less surely than this are taken from the
+                                       # numbering when it allows exactly one
     mark_min_conf: float = 0.3         # lone punctuation read less surely is dropped as a speck
+    dash_min_w: float = 0.2            # a lone dash narrower than this × letter height is a speck
     timeout_s: int = 180
+    batch_pages: int = 8               # pages whose OCR steps share one Tesseract process
     # --- layout
     furniture_margin: float = 0.08     # page-number lines within this share of the top/bottom
     reflow_slack_in: float = 0.35      # a line ending this close to its column's right edge wraps
@@ -474,15 +479,46 @@ def run_tesseract(img: np.ndarray, dpi: int, psm: int, settings: ScanSettings,
     ok, png = cv2.imencode(".png", img)
     if not ok:
         raise ReadError("could not encode page image for OCR")
-    args = [settings.tesseract, "stdin", "stdout", "-l", settings.lang, "--psm", str(psm),
+    return parse_tsv(_tesseract(["stdin"], png.tobytes(), dpi, psm, settings, whitelist))
+
+
+def run_tesseract_many(imgs: list[np.ndarray], dpi: int, psm: int, settings: ScanSettings,
+                       whitelist: str | None = None) -> list[list[OcrWord]]:
+    """run_tesseract on several images in one Tesseract process (an image list as input):
+    the model is loaded once, not once per image (about 0.2 CPU-s each time)."""
+    if len(imgs) == 1:
+        return [run_tesseract(imgs[0], dpi, psm, settings, whitelist)]
+    import tempfile
+    cv2 = _cv2()
+    with tempfile.TemporaryDirectory(prefix="kehoach-ocr-") as tmp:
+        names = []
+        for k, img in enumerate(imgs):
+            name = os.path.join(tmp, f"{k:04d}.png")
+            if not cv2.imwrite(name, img):
+                raise ReadError("could not encode page image for OCR")
+            names.append(name)
+        listing = os.path.join(tmp, "images.txt")
+        with open(listing, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(names) + "\n")
+        tsv = _tesseract([listing], None, dpi, psm, settings, whitelist)
+    out: list[list[OcrWord]] = [[] for _ in imgs]
+    for page, w in parse_tsv_pages(tsv):
+        if 1 <= page <= len(imgs):
+            out[page - 1].append(w)
+    return out
+
+
+def _tesseract(src: list[str], stdin: bytes | None, dpi: int, psm: int, settings: ScanSettings,
+               whitelist: str | None) -> str:
+    args = [settings.tesseract, *src, "stdout", "-l", settings.lang, "--psm", str(psm),
             "--dpi", str(dpi), "-c", "tessedit_do_invert=0"]
     if whitelist:
         args += ["-c", f"tessedit_char_whitelist={whitelist}"]
     args.append("tsv")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
-        proc = subprocess.run(args, input=png.tobytes(), capture_output=True,
-                              timeout=settings.timeout_s, env=env)
+        proc = subprocess.run(args, input=stdin, capture_output=True,
+                              timeout=settings.timeout_s * (len(src) if stdin else 4), env=env)
     except FileNotFoundError as exc:
         raise ReadError("OCR engine not installed (tesseract; Debian: tesseract-ocr "
                         "tesseract-ocr-vie)") from exc
@@ -491,10 +527,15 @@ def run_tesseract(img: np.ndarray, dpi: int, psm: int, settings: ScanSettings,
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ReadError(f"OCR failed: {msg[-1] if msg else proc.returncode}")
-    return parse_tsv(proc.stdout.decode("utf-8", "replace"))
+    return proc.stdout.decode("utf-8", "replace")
 
 
 def parse_tsv(tsv: str) -> list[OcrWord]:
+    return [w for _page, w in parse_tsv_pages(tsv)]
+
+
+def parse_tsv_pages(tsv: str) -> list[tuple[int, OcrWord]]:
+    """(image number, word) for each word of Tesseract's TSV."""
     words = []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         if row.get("level") != "5":
@@ -505,8 +546,9 @@ def parse_tsv(tsv: str) -> list[OcrWord]:
         l, t = int(row["left"]), int(row["top"])
         w, h = int(row["width"]), int(row["height"])
         conf = max(0.0, float(row["conf"])) / 100.0
-        words.append(OcrWord(text, conf, (l, t, l + w, t + h),
-                             (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))))
+        words.append((int(row.get("page_num") or 1),
+                      OcrWord(text, conf, (l, t, l + w, t + h),
+                              (int(row["block_num"]), int(row["par_num"]), int(row["line_num"])))))
     return words
 
 
@@ -583,7 +625,7 @@ def repaired_text(words: list[OcrWord], settings: ScanSettings) -> tuple[str, fl
         return "", None, 0
     lex = default_lexicon()
     words = [_trim_specks(w) for w in words if not is_noise_mark(w, settings)]
-    words = [w for w in words if w.text]
+    words = _drop_stray_marks([w for w in words if w.text], settings)
     if not words:
         return "", None, 0
     fixed, notes = repair_words([Word(w.text, w.conf) for w in words], lex, settings.repair)
@@ -602,6 +644,37 @@ def is_noise_mark(w: OcrWord, settings: ScanSettings) -> bool:
     if not all(ch in _PUNCT_WORDS for ch in w.text):
         return True
     return w.conf < settings.mark_min_conf
+
+
+_STOPS = ".,:;"
+_LEAD_STOPS = re.compile(r"^[.,:;]+(?=[^\W\d_])")
+
+
+def _drop_stray_marks(words: list[OcrWord], settings: ScanSettings) -> list[OcrWord]:
+    """Specks by the text that OCR reads as punctuation, told by typography and size:
+    - '.', ',', ':' or ';' standing alone between spaces (Vietnamese, as French-free typed
+      text, attaches them to the word before; an ellipsis '...' is kept);
+    - the same marks glued before a word's first letter ('.Một', '.,NVNONN');
+    - a dash much shorter than a dash: its width under settings.dash_min_w of the line's
+      letter height (a printed '-' is about a third of it; a speck is a dot)."""
+    heights = sorted(w.box[3] - w.box[1] for w in words if any(ch.isalpha() for ch in w.text))
+    h = heights[len(heights) // 2] if heights else 0
+    out = []
+    for w in words:
+        t = w.text
+        if not any(ch.isalnum() for ch in t):
+            if "..." in t or "…" in t:
+                out.append(w)
+                continue
+            t = "".join(ch for ch in t if ch not in _STOPS)
+            if not t:
+                continue
+            if set(t) <= set("-–") and h and (w.box[2] - w.box[0]) < settings.dash_min_w * h:
+                continue
+        else:
+            t = _LEAD_STOPS.sub("", t)
+        out.append(w if t == w.text else OcrWord(t, w.conf, w.box, w.line))
+    return out
 
 
 _SPECK_MARKS = "ˆ`~'_|¡"
@@ -668,12 +741,7 @@ def read_scanned_pdf(path: Path, *, source: str, pages_to_ocr: set[int] | None =
         warnings: list[str] = []
         index = 0
         chars, conf_sum = 0, 0.0
-        for pno in wanted:
-            page = pdf[pno - 1]
-            try:
-                res = ocr_page(page, pno, settings)
-            finally:
-                page.close()
+        for pno, res in _ocr_pages(pdf, wanted, settings):
             chars += res.chars
             conf_sum += res.conf_sum
             warnings.extend(res.warnings)
@@ -740,6 +808,51 @@ def ocr_page(page, pno: int, settings: ScanSettings = ScanSettings()) -> _PageRe
     return ocr_image(rgb, dpi, pno, settings)
 
 
+def _ocr_pages(pdf, wanted: list[int], settings: ScanSettings):
+    """(page number, result) for the wanted pages, in order. Pages are read in batches of
+    settings.batch_pages: each OCR step (prose, cells, labels) of a batch's pages is one
+    Tesseract process, so the model is loaded three times per batch, not per page."""
+    n = max(1, settings.batch_pages)
+    for b in range(0, len(wanted), n):
+        batch = wanted[b:b + n]
+        gens = []
+        for pno in batch:
+            page = pdf[pno - 1]
+            try:
+                dpi = page_dpi(page, settings)
+                rgb = render_page(page, dpi)
+            finally:
+                page.close()
+            gens.append(_ocr_steps(rgb, dpi, pno, settings))
+        yield from zip(batch, _drive(gens, settings))
+
+
+def _drive(gens: list, settings: ScanSettings) -> list:
+    """Run generators that yield OCR requests (image, dpi, psm, whitelist) and receive the
+    words: the requests pending at each round are grouped and sent to Tesseract together."""
+    results: list = [None] * len(gens)
+    pending: dict[int, tuple] = {}
+
+    def step(i: int, value) -> None:
+        try:
+            pending[i] = gens[i].send(value)
+        except StopIteration as stop:
+            results[i] = stop.value
+
+    for i in range(len(gens)):
+        step(i, None)
+    while pending:
+        groups: dict[tuple, list[int]] = {}
+        for i, (_img, dpi, psm, wl) in pending.items():
+            groups.setdefault((dpi, psm, wl), []).append(i)
+        for (dpi, psm, wl), ids in groups.items():
+            words = run_tesseract_many([pending[i][0] for i in ids], dpi, psm, settings, wl)
+            for i, ws in zip(ids, words):
+                del pending[i]
+                step(i, ws)
+    return results
+
+
 def prepare(rgb: np.ndarray, dpi: int, settings: ScanSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Levelled grey page, its text ink and its ruling ink; and the skew angle removed."""
     gray = ink_gray(rgb, settings)
@@ -751,24 +864,31 @@ def prepare(rgb: np.ndarray, dpi: int, settings: ScanSettings) -> tuple[np.ndarr
     return gray, ink, rule_ink(gray, dpi, settings), angle
 
 
-def ocr_canvas(gray: np.ndarray, text_ink: np.ndarray, settings: ScanSettings) -> np.ndarray:
+def ocr_canvas(gray: np.ndarray, text_ink: np.ndarray, settings: ScanSettings,
+               dpi: int = 200) -> np.ndarray:
     """What Tesseract reads: the grey levels around the text ink, white elsewhere. Grey keeps
     the small tone marks' shape that a binary cut coarsens (hỏi read as sắc: measured on the
     scanned corpus), and the white drops grain, bleed-through, seals and the rulings."""
     if not settings.grey_ocr:
         return _cv2().bitwise_not(text_ink)
-    near = _cv2().dilate(text_ink, np.ones((5, 5), np.uint8))
+    r = max(2, int(round(settings.ocr_context_in * dpi)))
+    near = _cv2().dilate(text_ink, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
     return np.where(near > 0, gray, 255).astype(np.uint8)
 
 
 def ocr_image(rgb: np.ndarray, dpi: int, pno: int, settings: ScanSettings = ScanSettings()) -> _PageResult:
+    return _drive([_ocr_steps(rgb, dpi, pno, settings)], settings)[0]
+
+
+def _ocr_steps(rgb: np.ndarray, dpi: int, pno: int, settings: ScanSettings):
+    """One page's reading, as a generator that yields its OCR requests (see _drive)."""
     cv2 = _cv2()
     gray, ink, rink, _angle = prepare(rgb, dpi, settings)
     hmask, vmask = ruling_masks(rink, dpi, settings)
     grids = find_grids(hmask, vmask, dpi, settings)
     rulings = cv2.dilate(cv2.bitwise_or(hmask, vmask), np.ones((3, 3), np.uint8))
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rulings))
-    paper = ocr_canvas(gray, text_ink, settings)
+    paper = ocr_canvas(gray, text_ink, settings, dpi)
     res = _PageResult(blocks=[], tables=[])
     to_pt = 72.0 / dpi
 
@@ -777,13 +897,13 @@ def ocr_image(rgb: np.ndarray, dpi: int, pno: int, settings: ScanSettings = Scan
     for g in grids:
         x0, y0, x1, y1 = g.box
         prose[max(0, y0 - 2):y1 + 3, max(0, x0 - 2):x1 + 3] = 255
-    words = run_tesseract(prose, dpi, settings.prose_psm, settings) if _has_ink(prose) else []
+    words = (yield (prose, dpi, settings.prose_psm, None)) if _has_ink(prose) else []
     _add_conf(res, words)
     res.blocks = _prose_blocks(words, paper.shape, dpi, settings, res)
 
     # tables: every non-empty cell in one mosaic
     if grids:
-        res.tables = _read_tables(grids, paper, text_ink, dpi, pno, to_pt, settings, res)
+        res.tables = yield from _read_tables(grids, paper, text_ink, dpi, pno, to_pt, settings, res)
     return res
 
 
@@ -876,7 +996,7 @@ def _read_tables(grids: list[Grid], paper: np.ndarray, text_ink: np.ndarray, dpi
     if boxes:
         gap = int(settings.mosaic_gap_in * dpi)
         canvas, placed = build_mosaic(paper, boxes, gap)
-        words = run_tesseract(canvas, dpi, settings.cell_psm, settings)
+        words = yield (canvas, dpi, settings.cell_psm, None)
         _add_conf(res, words)
         per = unmosaic(words, placed)
         for key, ws in per.items():
@@ -887,8 +1007,7 @@ def _read_tables(grids: list[Grid], paper: np.ndarray, text_ink: np.ndarray, dpi
         if retry:
             scale = settings.label_scale
             canvas, placed = build_mosaic(paper, retry, gap, scale=scale)
-            lw = run_tesseract(canvas, int(dpi * scale), settings.label_psm, settings,
-                               whitelist=settings.label_chars)
+            lw = yield (canvas, int(dpi * scale), settings.label_psm, settings.label_chars)
             for key, ws in unmosaic(lw, placed, scale=scale).items():
                 t = "".join(w.text for w in sorted(ws, key=lambda w: w.box[0]))
                 conf = _mean_conf(ws) or 0.0
@@ -1033,6 +1152,11 @@ def _readings(text: str) -> list[str]:
         if alt != t:
             out.append(alt)
             t = alt
+    # A Roman II whose serifs touch is read as 'H' ('HI' for III); l, 1 and | are its I.
+    if re.fullmatch(r"[IHl1|]*H[IHl1|]*\.?", t):
+        alt = re.sub(r"[l1|]", "I", t.replace("H", "II"))
+        if alt != t:
+            out.append(alt)
     bare = re.sub(r"^[^0-9A-Za-z]+|[^0-9A-Za-z.]+$", "", t)     # specks read around a label
     if bare and bare != t:
         out.append(bare)
@@ -1085,8 +1209,13 @@ def repair_label_sequence(rows: list[Row], settings: ScanSettings) -> tuple[list
     cell between two labels gets the one label that both allow. What the numbering does not
     settle is left as read."""
     firsts = [(i, next((c for c in r.cells if c.col == 0), None)) for i, r in enumerate(rows)]
+    # A label OCR itself hardly believes (a speck, a smudged '11' read '1É' at 0.06) is no
+    # evidence for the numbering: it is settled like an empty cell, by its neighbours.
+    unsure = {i for i, c in firsts if c is not None and c.text.strip()
+              and c.confidence is not None and c.confidence < settings.label_guess_conf}
     labelled = [(i, c) for i, c in firsts
-                if c is not None and c.text.strip() and any(_label_key(o) for o in _readings(c.text))]
+                if c is not None and c.text.strip() and i not in unsure
+                and any(_label_key(o) for o in _readings(c.text))]
     # Empty label cells between two labels: the numbering may skip that many values there.
     empties = [sum(1 for j, c in firsts[a + 1:b] if c is not None and not c.text.strip())
                for (a, _), (b, _) in zip(labelled, labelled[1:])]
@@ -1130,10 +1259,10 @@ def repair_label_sequence(rows: list[Row], settings: ScanSettings) -> tuple[list
     present = [(i, next((c for c in out[i].cells if c.col == 0), None)) for i, _ in firsts]
     present = [(i, c) for i, c in present if c is not None]
     for k, (i, cell) in enumerate(present):
-        if cell.text.strip():
+        if cell.text.strip() and i not in unsure:
             continue
-        before = [c for _, c in present[:k] if _label_key(c.text)]
-        after = [c for _, c in present[k + 1:] if _label_key(c.text)]
+        before = [c for j, c in present[:k] if _label_key(c.text) and j not in unsure]
+        after = [c for j, c in present[k + 1:] if _label_key(c.text) and j not in unsure]
         if not before or not after:
             continue
         if before[-1].page != cell.page:
@@ -1150,8 +1279,11 @@ def repair_label_sequence(rows: list[Row], settings: ScanSettings) -> tuple[list
         if len(fits) != 1:
             continue
         label = fits.pop()
+        if label == cell.text.strip():
+            continue
         out[i] = _with_label(out[i], cell, label)
-        notes.append(f"page {cell.page}: empty label cell read as {label!r} from the table's numbering")
+        what = f"unsure label {cell.text.strip()!r}" if cell.text.strip() else "empty label cell"
+        notes.append(f"page {cell.page}: {what} read as {label!r} from the table's numbering")
     return out, notes
 
 

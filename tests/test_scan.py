@@ -88,6 +88,40 @@ def test_numbering_that_is_already_consistent_is_kept():
         assert _labels(rows) == labels and notes == []
 
 
+def test_roman_two_read_as_h_and_unsure_labels_come_from_the_numbering():
+    rows = _rows(["TT", "I", "1", "9", "10", "1", "12", "H", "1", "2", "HI", "1"])
+    rows[5] = Row(cells=(Cell("1É", 0, confidence=0.06, page=1), Cell("x", 1)))  # a smudged 11
+    rows, notes = scan.repair_label_sequence(rows, scan.ScanSettings())
+    assert _labels(rows) == ["TT", "I", "1", "9", "10", "11", "12", "II", "1", "2", "III", "1"]
+    assert len(notes) == 3
+
+
+def test_stray_marks_by_the_text_go_and_real_punctuation_stays():
+    def w(t, x0, x1):
+        return scan.OcrWord(t, 0.9, (x0, 0, x1, 22), (1, 1, 1))
+    words = [w("Phòng", 0, 60), w("-", 66, 76), w("Thanh", 82, 130), w(".", 134, 137),
+             w("tra", 140, 170), w("-", 176, 179), w(".Một", 184, 230), w("cửa,", 236, 280),
+             w("...", 286, 300)]
+    text, _conf, _n = scan.repaired_text(words, scan.ScanSettings())
+    assert text == "Phòng - Thanh tra Một cửa, ..."
+
+
+def test_one_tesseract_run_reads_several_images():
+    if not scan.tesseract_available():
+        pytest.skip("tesseract not installed")
+    from dataclasses import replace
+    import cv2
+    settings = replace(scan.ScanSettings(), lang=scan.choose_lang(scan.ScanSettings()))
+    imgs = []
+    for text in ("12", "345"):
+        img = np.full((60, 200), 255, np.uint8)
+        cv2.putText(img, text, (10, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
+        imgs.append(img)
+    got = scan.run_tesseract_many(imgs, 200, 7, settings, whitelist="0123456789")
+    # each image's words come back to it (the Hershey font's digits need not all be right)
+    assert [len("".join(x.text for x in ws)) for ws in got] == [2, 3]
+
+
 def test_roman_numerals_round_trip():
     assert [scan.roman_value(scan.to_roman(n)) for n in range(1, 40)] == list(range(1, 40))
     assert scan.roman_value("IIII") is None
