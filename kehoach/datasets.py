@@ -21,7 +21,7 @@ DOCUMENTS = pa.schema([
     ("number", S), ("doc_type", S), ("issuer", S), ("place", S), ("issued", D), ("issued_text", S),
     ("title", S), ("signer", S), ("signer_title", S), ("status", S), ("error", S),
     ("note", S), ("issuer_method", S), ("issuer_parent", S), ("signer_authority", S), ("n_tasks", I32), ("n_tables", I32),
-    ("warnings", LS), ("ocr_confidence", F), ("kehoach_version", S),
+    ("warnings", LS), ("ocr_confidence", F), ("ocr_pages", pa.list_(I32)), ("kehoach_version", S),
 ])
 
 TASKS = pa.schema([

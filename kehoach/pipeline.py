@@ -116,7 +116,8 @@ def _documents_row(ex: Extraction, path: Path, source: str) -> dict:
         issuer_parent=m.issuer_parent,
         signer_authority=m.signer_authority, n_tasks=len(ex.tasks),
         n_tables=len({t.table for t in ex.tasks}), warnings=warnings,
-        ocr_confidence=doc.ocr_confidence if doc else None, kehoach_version=__version__)
+        ocr_confidence=doc.ocr_confidence if doc else None,
+        ocr_pages=list(doc.ocr_pages) if doc else [], kehoach_version=__version__)
 
 
 def records(ex: Extraction, path: Path, source: str) -> dict[str, list[dict]]:
