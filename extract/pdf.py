@@ -978,85 +978,207 @@ def _private_text_fns(raw):
     return fns
 
 
-def pdfium_words(page, height: float, settings: PdfSettings) -> list[Word]:
+def pdfium_words(page, height: float, settings: PdfSettings, reload=None) -> list[Word]:
     """Characters with their boxes and fonts → words, as pdfplumber groups them: lines by
-    baseline, left to right, split at spaces and at gaps wider than the tolerance."""
-    import ctypes
-    _, raw = _pdfium()
+    baseline, left to right, split at spaces and at gaps wider than the tolerance.
+
+    With `reload` (a function that loads the page again), the printed text of annotations
+    (a number or day stamped by the signing software as a form field) joins the page's words,
+    as words of its own: see `annotation_chars`."""
     tp = page.get_textpage()
     try:
-        n = tp.count_chars()
-        if n <= 0:
-            return []
-        buf = (ctypes.c_ushort * (n + 1))()
-        got = raw.FPDFText_GetText(tp.raw, 0, n, buf)
-        codes = list(buf[:max(0, got - 1)]) + [0] * max(0, n - max(0, got - 1))
-        rect = raw.FS_RECTF()
-        flags = ctypes.c_int()
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-        pox, poy = ctypes.byref(ox), ctypes.byref(oy)
-        fm = raw.FS_MATRIX()
-        namebuf = ctypes.create_string_buffer(128)
-        origin, gen = raw.FPDFText_GetCharOrigin, raw.FPDFText_IsGenerated
-        traw = tp.raw
-        fns = _private_text_fns(raw)
-        if fns is not None:
-            (loose, get_obj), tp_addr, rect_arg = fns, ctypes.cast(traw, ctypes.c_void_p).value, ctypes.addressof(rect)
-        else:
-            loose, get_obj, tp_addr, rect_arg = raw.FPDFText_GetLooseCharBox, None, traw, rect
-        # Per text object (one show-text operation): weight, slant, size, upright, baseline.
-        styles: dict[int, tuple[bool, bool, float, bool, float | None]] = {}
-        fonts: dict[tuple[bytes, int], tuple[bool, bool]] = {}
-        chars = []
-        append = chars.append
-        skip = (0, 0xFFFF, 0x0D, 0x0A)
-        for i in range(n):
-            code = codes[i]
-            if code in skip:
-                continue
-            generated = False
-            if code == 0x20:
-                generated = gen(traw, i) == 1
-            # PDFium reports a hyphen that ends a line as 0x02 (0xFFFE in its text buffer).
-            ch = "-" if code in (2, 0xFFFE) else chr(code)
-            if not loose(tp_addr, i, rect_arg):
-                continue
-            key = get_obj(tp_addr, i) if get_obj is not None and not generated else None
-            style = styles.get(key) if key is not None else None
-            if style is None:
-                raw.FPDFText_GetFontInfo(traw, i, namebuf, 128, ctypes.byref(flags))
-                name = namebuf.value
-                face = fonts.get((name, flags.value))
-                if face is None:
-                    weight = raw.FPDFText_GetFontWeight(traw, i)
-                    text_name = name.decode("latin-1", "replace")
-                    face = (bool(_BOLD.search(text_name)) or weight >= 600,
-                            bool(_ITALIC.search(text_name)) or bool(flags.value & 0x40))
-                    fonts[(name, flags.value)] = face
-                baseline = None
-                if key is not None and raw.FPDFPageObj_GetMatrix(raw.FPDFText_GetTextObject(traw, i), fm):
-                    upright = abs(fm.b) < 1e-6 and abs(fm.c) < 1e-6 and fm.a > 0 and fm.d > 0
-                    baseline = fm.f if upright else None
-                else:
-                    angle = raw.FPDFText_GetCharAngle(traw, i)
-                    upright = angle < 0.05 or angle > 6.23 or angle == -1
-                style = (face[0], face[1], raw.FPDFText_GetFontSize(traw, i), upright, baseline)
-                if key is not None:
-                    styles[key] = style
-            size = style[2]
-            # Boxes follow each glyph (a stacked Vietnamese accent is taller); a line is what
-            # shares a baseline, and a word's box is set from the baseline and font size as
-            # pdfminer does. A show-text operation draws on one baseline.
-            if style[4] is not None:
-                base = height - style[4]
-            else:
-                origin(traw, i, pox, poy)
-                base = height - oy.value
-            append((ch, rect.left, rect.right, base - 0.8 * size, base + 0.2 * size,
-                    size, style[0], style[1], style[3], generated))
+        codes = _textpage_codes(tp)
+        chars = _textpage_chars(tp, codes, height)
     finally:
         tp.close()
-    return _chars_to_words(chars, settings)
+    words = _chars_to_words(chars, settings)
+    if reload is not None:
+        # words of their own: an annotation's text never runs into the page's text
+        words.extend(_chars_to_words(annotation_chars(page, codes, height, reload), settings))
+    return words
+
+
+def _textpage_codes(tp) -> list[int]:
+    """The UTF-16 code of every character of a PDFium text page (0 where it has none)."""
+    import ctypes
+    _, raw = _pdfium()
+    n = tp.count_chars()
+    if n <= 0:
+        return []
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = raw.FPDFText_GetText(tp.raw, 0, n, buf)
+    return list(buf[:max(0, got - 1)]) + [0] * max(0, n - max(0, got - 1))
+
+
+def _textpage_chars(tp, codes: list[int], height: float, start: int = 0,
+                    nested: bool = False) -> list[tuple]:
+    """Characters from index `start` of a text page as (text, x0, x1, top, bottom, size,
+    bold, italic, upright, generated). `nested`: the text objects may sit inside form
+    XObjects, whose matrices are not page coordinates, so each character's baseline and
+    slant are read from the character itself."""
+    import ctypes
+    _, raw = _pdfium()
+    n = len(codes)
+    rect = raw.FS_RECTF()
+    flags = ctypes.c_int()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    pox, poy = ctypes.byref(ox), ctypes.byref(oy)
+    fm = raw.FS_MATRIX()
+    namebuf = ctypes.create_string_buffer(128)
+    origin, gen = raw.FPDFText_GetCharOrigin, raw.FPDFText_IsGenerated
+    traw = tp.raw
+    fns = _private_text_fns(raw)
+    if fns is not None:
+        (loose, get_obj), tp_addr, rect_arg = fns, ctypes.cast(traw, ctypes.c_void_p).value, ctypes.addressof(rect)
+    else:
+        loose, get_obj, tp_addr, rect_arg = raw.FPDFText_GetLooseCharBox, None, traw, rect
+    # Per text object (one show-text operation): weight, slant, size, upright, baseline.
+    styles: dict[int, tuple[bool, bool, float, bool, float | None]] = {}
+    fonts: dict[tuple[bytes, int], tuple[bool, bool]] = {}
+    chars = []
+    append = chars.append
+    skip = (0, 0xFFFF, 0x0D, 0x0A)
+    for i in range(start, n):
+        code = codes[i]
+        if code in skip:
+            continue
+        generated = False
+        if code == 0x20:
+            generated = gen(traw, i) == 1
+        # PDFium reports a hyphen that ends a line as 0x02 (0xFFFE in its text buffer).
+        ch = "-" if code in (2, 0xFFFE) else chr(code)
+        if not loose(tp_addr, i, rect_arg):
+            continue
+        key = get_obj(tp_addr, i) if get_obj is not None and not generated and not nested else None
+        style = styles.get(key) if key is not None else None
+        if style is None:
+            raw.FPDFText_GetFontInfo(traw, i, namebuf, 128, ctypes.byref(flags))
+            name = namebuf.value
+            face = fonts.get((name, flags.value))
+            if face is None:
+                weight = raw.FPDFText_GetFontWeight(traw, i)
+                text_name = name.decode("latin-1", "replace")
+                face = (bool(_BOLD.search(text_name)) or weight >= 600,
+                        bool(_ITALIC.search(text_name)) or bool(flags.value & 0x40))
+                fonts[(name, flags.value)] = face
+            baseline = None
+            if key is not None and raw.FPDFPageObj_GetMatrix(raw.FPDFText_GetTextObject(traw, i), fm):
+                upright = abs(fm.b) < 1e-6 and abs(fm.c) < 1e-6 and fm.a > 0 and fm.d > 0
+                baseline = fm.f if upright else None
+            elif nested and raw.FPDFText_GetMatrix(traw, i, fm):
+                # upright as pdfminer has it: a slant (a synthetic italic) is still upright
+                upright = abs(fm.b) < 1e-6 and fm.a > 0 and fm.d > 0
+            else:
+                angle = raw.FPDFText_GetCharAngle(traw, i)
+                upright = angle < 0.05 or angle > 6.23 or angle == -1
+            style = (face[0], face[1], raw.FPDFText_GetFontSize(traw, i), upright, baseline)
+            if key is not None:
+                styles[key] = style
+        size = style[2]
+        # Boxes follow each glyph (a stacked Vietnamese accent is taller); a line is what
+        # shares a baseline, and a word's box is set from the baseline and font size as
+        # pdfminer does. A show-text operation draws on one baseline.
+        if style[4] is not None:
+            base = height - style[4]
+        else:
+            origin(traw, i, pox, poy)
+            base = height - oy.value
+        append((ch, rect.left, rect.right, base - 0.8 * size, base + 0.2 * size,
+                size, style[0], style[1], style[3], generated))
+    return chars
+
+
+# Text a digital-signature appearance prints (who signed, the agency, an e-mail, the signing
+# time): not the document's own text.
+_SIGNATURE_TEXT = re.compile(
+    r"(?:Ký bởi|Người ký|Ký ngày|Thời gian ký|Ngày ký|Cơ quan|Email|Chức vụ)\s*:"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\d{1,2}[./-]\d{1,2}[./-]\d{4}\s*\d{1,2}:\d{2}", re.I)
+
+
+def _printed_annotations(page) -> list[tuple[tuple[float, float, float, float], bool]]:
+    """The form fields, free-text and stamp annotations that print text (an appearance stream
+    with text, the Print flag, not hidden): (rect in PDF coordinates, whether the appearance
+    also draws an image)."""
+    _, raw = _pdfium()
+    n = raw.FPDFPage_GetAnnotCount(page.raw)
+    if n <= 0:
+        return []
+    kinds = (raw.FPDF_ANNOT_WIDGET, raw.FPDF_ANNOT_FREETEXT, raw.FPDF_ANNOT_STAMP)
+    out = []
+
+    def walk(count, get, found, depth):
+        for j in range(count):
+            obj = get(j)
+            kind = raw.FPDFPageObj_GetType(obj)
+            found.add(kind)
+            if kind == raw.FPDF_PAGEOBJ_FORM and depth < 6:
+                walk(raw.FPDFFormObj_CountObjects(obj), lambda k, o=obj: raw.FPDFFormObj_GetObject(o, k),
+                     found, depth + 1)
+
+    for i in range(n):
+        annot = raw.FPDFPage_GetAnnot(page.raw, i)
+        if not annot:
+            continue
+        try:
+            if raw.FPDFAnnot_GetSubtype(annot) not in kinds:
+                continue
+            flags = raw.FPDFAnnot_GetFlags(annot)
+            if not flags & raw.FPDF_ANNOT_FLAG_PRINT or flags & raw.FPDF_ANNOT_FLAG_HIDDEN:
+                continue
+            r = raw.FS_RECTF()
+            if not raw.FPDFAnnot_GetRect(annot, r):
+                continue
+            found: set[int] = set()
+            walk(raw.FPDFAnnot_GetObjectCount(annot), lambda k, a=annot: raw.FPDFAnnot_GetObject(a, k), found, 0)
+            if raw.FPDF_PAGEOBJ_TEXT in found:
+                out.append(((min(r.left, r.right), min(r.bottom, r.top), max(r.left, r.right),
+                             max(r.bottom, r.top)), raw.FPDF_PAGEOBJ_IMAGE in found))
+        finally:
+            raw.FPDFPage_CloseAnnot(annot)
+    return out
+
+
+def annotation_chars(page, codes: list[int], height: float, reload) -> list[tuple]:
+    """Characters that annotations print on the page, which PDFium's text page leaves out:
+    signing software stamps the document number and the day of the date line as form fields
+    (`/Widget`, drawn from a form XObject appearance). The page is flattened (the printable
+    annotations become part of its content, appended after it) and read again with `reload`;
+    the characters after the page's own, inside an annotation that prints only text, are the
+    annotations' text. A signature appearance (an image, or who signed, an e-mail, the signing
+    time) is not the document's text and is left out."""
+    annots = _printed_annotations(page)
+    if not annots:
+        return []
+    _, raw = _pdfium()
+    if raw.FPDFPage_Flatten(page.raw, raw.FLAT_PRINT) != raw.FLATTEN_SUCCESS:
+        return []
+    flat = reload()
+    try:
+        tp = flat.get_textpage()
+        try:
+            new = _textpage_codes(tp)
+            if new[:len(codes)] != codes:
+                return []           # the page's own text changed: not an appended overlay
+            chars = _textpage_chars(tp, new, height, start=len(codes), nested=True)
+        finally:
+            tp.close()
+    finally:
+        flat.close()
+
+    def inside(c, rect):
+        x, y = (c[1] + c[2]) / 2, height - (c[3] + c[4]) / 2
+        return rect[0] - 1 <= x <= rect[2] + 1 and rect[1] - 1 <= y <= rect[3] + 1
+
+    owned: list[list[tuple]] = [[] for _ in annots]
+    for c in chars:
+        k = next((k for k, (rect, _) in enumerate(annots) if inside(c, rect)), None)
+        if k is not None:
+            owned[k].append(c)
+    dropped = [rect for (rect, image), cs in zip(annots, owned)
+               if image or _SIGNATURE_TEXT.search("".join(c[0] for c in cs))]
+    return [c for (rect, image), cs in zip(annots, owned) if rect not in dropped
+            for c in cs if not any(inside(c, d) for d in dropped)]
 
 
 def _chars_to_words(chars: list[tuple], settings: PdfSettings) -> list[Word]:
@@ -1177,10 +1299,12 @@ def pdfium_rulings_and_images(page, height: float, settings: PdfSettings) -> tup
     return merge_collinear(segs, settings), best_image
 
 
-def pdfium_page_data(page, settings: PdfSettings) -> PageData:
+def pdfium_page_data(page, settings: PdfSettings, reload=None) -> PageData:
+    """`reload` loads the page again (see `pdfium_words`); the page itself is then changed
+    (its annotations flattened), so it is given only by the reader's own document."""
     width, height = page.get_size()
     rulings, image_share = pdfium_rulings_and_images(page, height, settings)
-    return PageData(pdfium_words(page, height, settings), rulings, width, height, image_share)
+    return PageData(pdfium_words(page, height, settings, reload), rulings, width, height, image_share)
 
 
 def _pdfium_pages(path: Path, settings: PdfSettings):
@@ -1205,7 +1329,7 @@ def _pdfium_pages(path: Path, settings: PdfSettings):
             for i in range(n):
                 page = pdf[i]
                 try:
-                    yield pdfium_page_data(page, settings)
+                    yield pdfium_page_data(page, settings, reload=lambda i=i: pdf[i])
                 finally:
                     page.close()
         finally:

@@ -202,21 +202,24 @@ def test_both_engines_give_the_same_fragments():
 # --- real text-layer PDFs -------------------------------------------------------------------
 
 REAL_EXPECT = {
-    # values checked by hand against the page images
-    "qngai-tb565-ketluan-mtqg-2024-text.pdf": ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Số: /TB-UBND",
-                                               "Quảng Ngãi, ngày tháng 11 năm 2024", "THÔNG BÁO",
+    # values checked by hand against the page images (and `pdftotext -layout`). The number
+    # and the day of the Quảng Ngãi and Sở GDĐT Đồng Tháp files are form fields (/Widget
+    # annotations) stamped by the signing software, outside the page's own text.
+    "qngai-tb565-ketluan-mtqg-2024-text.pdf": ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Số: 565 /TB-UBND",
+                                               "Quảng Ngãi, ngày 15 tháng 11 năm 2024", "THÔNG BÁO",
                                                "TL. CHỦ TỊCH KT. CHÁNH VĂN PHÒNG PHÓ CHÁNH VĂN PHÒNG",
                                                "Phùng Tô Long"],
-    "qngai-tb11-ketluan-cphoa-2025-text.pdf": ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Số: /TB-UBND",
-                                               "Quảng Ngãi, ngày tháng 01 năm 2025", "Nguyễn Phước Bình"],
-    "qngai-cv507-gopy-vtci-2025-text.pdf": ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Số: /UBND-KGVX",
-                                            "Quảng Ngãi, ngày tháng 01 năm 2025", "Phùng Tô Long"],
+    "qngai-tb11-ketluan-cphoa-2025-text.pdf": ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Số: 11 /TB-UBND",
+                                               "Quảng Ngãi, ngày 08 tháng 01 năm 2025", "Nguyễn Phước Bình"],
+    "qngai-cv507-gopy-vtci-2025-text.pdf": ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Số: 507 /UBND-KGVX",
+                                            "Quảng Ngãi, ngày 24 tháng 01 năm 2025", "Phùng Tô Long"],
     "dthap-kh58-thptcl2-2026-text.pdf": ["TRƯỜNG THPT CAO LÃNH 2", "Số: 58/KH-THPTCL2",
                                          "Đồng Tháp, ngày 15 tháng 4 năm 2026", "KẾ HOẠCH",
                                          "Tổ chức sinh hoạt chuyên môn môn Lịch sử Cụm 2 năm học 2025 - 2026",
                                          "KT.HIỆU TRƯỞNG PHÓ HIỆU TRƯỞNG", "Trần Thanh Vũ"],
-    "dthap-kh362-sgddt-2026-text.pdf": ["UBND TỈNH ĐỒNG THÁP", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: /KH-SGDĐT",
-                                        "Đồng Tháp, ngày tháng 4 năm 2026", "KẾ HOẠCH"],
+    "dthap-kh362-sgddt-2026-text.pdf": ["UBND TỈNH ĐỒNG THÁP", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 362 /KH-SGDĐT",
+                                        "Đồng Tháp, ngày 14 tháng 4 năm 2026", "KẾ HOẠCH",
+                                        "(Đính kèm Kế hoạch số 362 /KH-SGDĐT ngày 14 /4/2026 của Sở GDĐT)"],
     "nd45-2026-dautu-cntt-text.pdf": ["Số: 45/2026/NĐ-CP", "Hà Nội, ngày 26 tháng 01 năm 2026"],
 }
 
@@ -229,6 +232,29 @@ def test_real_text_pdfs_give_metadata_blocks(name):
     for expected in REAL_EXPECT[name]:
         assert expected in texts, f"{name}: no block {expected!r}"
     assert doc.pages and all(b.page for b in doc.blocks)
+
+
+def test_text_printed_by_annotations_joins_its_line():
+    # tests/fixtures/make_annotated.py: the number and the day are stamp annotations, as signing
+    # software prints them; a signature appearance (e-mail, signing time) and an annotation
+    # without the Print flag are not the document's text
+    doc = read_pdf(FIXTURES / "annotated_number.pdf", source="x")
+    texts = [b.text for b in doc.blocks]
+    assert "So: 362 /KH-UBND" in texts
+    assert "Ha Noi, ngay 14 thang 4 nam 2026" in texts
+    joined = "\n".join(texts)
+    assert "@" not in joined and "09:15" not in joined and "NOT PRINTED" not in joined
+
+
+def test_annotation_text_needs_the_page_reloaded():
+    # without a way to reload the page (a caller's own document), the page is left unchanged
+    import pypdfium2 as pdfium
+    pm = pdfium.PdfDocument(str(FIXTURES / "annotated_number.pdf"))
+    try:
+        words = [w.text for w in pdfium_page_data(pm[0], PdfSettings()).words]
+    finally:
+        pm.close()
+    assert "/KH-UBND" in words and "362" not in words
 
 
 @needs_shared
@@ -344,6 +370,15 @@ def real_metadata(name: str):
     ("dthap-kh362-sgddt-2026-text.pdf", "doc_type", "Kế hoạch"),
     ("qngai-tb11-ketluan-cphoa-2025-text.pdf", "signer", "Nguyễn Phước Bình"),
     ("qngai-tb565-ketluan-mtqg-2024-text.pdf", "place", "Quảng Ngãi"),
+    # the number and the day below are printed by /Widget annotations (see REAL_EXPECT)
+    ("qngai-tb565-ketluan-mtqg-2024-text.pdf", "number", "565/TB-UBND"),
+    ("qngai-tb565-ketluan-mtqg-2024-text.pdf", "issued_text", "Quảng Ngãi, ngày 15 tháng 11 năm 2024"),
+    ("qngai-tb11-ketluan-cphoa-2025-text.pdf", "number", "11/TB-UBND"),
+    ("qngai-tb11-ketluan-cphoa-2025-text.pdf", "issued_text", "Quảng Ngãi, ngày 08 tháng 01 năm 2025"),
+    ("qngai-cv507-gopy-vtci-2025-text.pdf", "number", "507/UBND-KGVX"),
+    ("qngai-cv507-gopy-vtci-2025-text.pdf", "issued_text", "Quảng Ngãi, ngày 24 tháng 01 năm 2025"),
+    ("dthap-kh362-sgddt-2026-text.pdf", "number", "362/KH-SGDĐT"),
+    ("dthap-kh362-sgddt-2026-text.pdf", "issued_text", "Đồng Tháp, ngày 14 tháng 4 năm 2026"),
 ])
 def test_real_pdf_metadata(name, field, value):
     assert getattr(real_metadata(name), field) == value
@@ -354,3 +389,22 @@ def test_real_pdf_dates():
     import datetime as dt
     assert real_metadata("dthap-kh58-thptcl2-2026-text.pdf").issued == dt.date(2026, 4, 15)
     assert real_metadata("nd45-2026-dautu-cntt-text.pdf").issued == dt.date(2026, 1, 26)
+    # days printed by /Widget annotations
+    assert real_metadata("qngai-tb565-ketluan-mtqg-2024-text.pdf").issued == dt.date(2024, 11, 15)
+    assert real_metadata("qngai-tb11-ketluan-cphoa-2025-text.pdf").issued == dt.date(2025, 1, 8)
+    assert real_metadata("qngai-cv507-gopy-vtci-2025-text.pdf").issued == dt.date(2025, 1, 24)
+    assert real_metadata("dthap-kh362-sgddt-2026-text.pdf").issued == dt.date(2026, 4, 14)
+
+
+@needs_shared
+@pytest.mark.parametrize("name", ["qngai-tb565-ketluan-mtqg-2024-text.pdf", "qngai-tb11-ketluan-cphoa-2025-text.pdf",
+                                  "qngai-cv507-gopy-vtci-2025-text.pdf", "dthap-kh362-sgddt-2026-text.pdf"])
+def test_signature_appearances_stay_out_of_the_text(name):
+    """The signature widgets print who signed, an e-mail and the signing time (pdftotext shows
+    "TRUNG TÂM CÔNG BÁO VÀ TIN HỌC", "ttcbth@quangngai.gov.vn", "18.11.2024 07:25:14"): only the
+    widgets that print the number and the day join the text."""
+    doc = read_pdf(REAL / name, source=name)
+    text = "\n".join([b.text for b in doc.blocks] + [c.text for f in doc.fragments for r in f.rows for c in r.cells])
+    assert "@" not in text
+    assert "TRUNG TÂM CÔNG" not in text
+    assert not re.search(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}", text)
