@@ -70,6 +70,7 @@ class ScanSettings:
     cell_psm: int = 6
     label_psm: int = 6
     mosaic_gap_in: float = 0.12
+    cell_edge_in: float = 0.01         # a cell crop reaches this close to a top/bottom ruling
     label_max_w_in: float = 0.45       # ink narrower than this in a cell may be a lone label
     label_chars: str = "0123456789IVXLivxl.,-)abcdđe"
     label_scale: float = 1.0
@@ -983,11 +984,12 @@ def _is_furniture(text: str, box: tuple[int, int, int, int], h: int, settings: S
 def _read_tables(grids: list[Grid], paper: np.ndarray, text_ink: np.ndarray, dpi: int, pno: int,
                  to_pt: float, settings: ScanSettings, res: _PageResult) -> list[tuple[Grid, list[Row]]]:
     pad = max(2, int(0.03 * dpi))
+    edge = max(1, int(round(settings.cell_edge_in * dpi)))
     entries: list[tuple[int, int, GridCell, tuple[int, int, int, int] | None]] = []
     boxes = []
     for gi, g in enumerate(grids):
         for ci, c in enumerate(g.cells):
-            ink_box = _ink_box(text_ink, c.box, pad)
+            ink_box = _ink_box(text_ink, c.box, pad, edge)
             key = len(entries)
             entries.append((gi, ci, c, ink_box))
             if ink_box is not None:
@@ -1033,9 +1035,16 @@ def _read_tables(grids: list[Grid], paper: np.ndarray, text_ink: np.ndarray, dpi
     return out
 
 
-def _ink_box(text_ink: np.ndarray, box: tuple[int, int, int, int], pad: int):
-    """Tight box of the ink inside a cell (rulings excluded), padded; None when empty."""
+def _ink_box(text_ink: np.ndarray, box: tuple[int, int, int, int], pad: int, edge: int | None = None):
+    """Tight box of the ink inside a cell (rulings excluded), padded; None when empty.
+
+    The ink is looked for at least pad inside the cell's border (what is left of a ruling
+    there would come back as a stray '-' or '|'), but the crop may reach up to edge from the
+    top and bottom rulings: the dot below a last line's ạ/ộ/ị/ụ and the marks above a first
+    line's capitals lie in that band when the text fills its cell (a crop cut at pad read
+    'Ngoai vu', 'nôi', 'vi' for 'Ngoại vụ', 'nội', 'vị' with confidence 0.96)."""
     x0, y0, x1, y1 = box
+    edge = pad if edge is None else min(edge, pad)
     inner = text_ink[y0 + pad:y1 - pad, x0 + pad:x1 - pad]
     if inner.size == 0:
         return None
@@ -1046,10 +1055,10 @@ def _ink_box(text_ink: np.ndarray, box: tuple[int, int, int, int], pad: int):
     by0 = y0 + pad + int(ys.min())
     bx1 = x0 + pad + int(xs.max()) + 1
     by1 = y0 + pad + int(ys.max()) + 1
-    # The crop stays inside the cell's inner box: what is left of a ruling at the border
-    # would otherwise come back as a stray '-' or '|'.
-    return (max(x0 + pad, bx0 - pad), max(y0 + pad, by0 - pad),
-            min(x1 - pad, bx1 + pad), min(y1 - pad, by1 + pad))
+    # Sideways the crop stays inside the cell's inner box: what is left of a vertical
+    # ruling would otherwise come back as a stray '|'.
+    return (max(x0 + pad, bx0 - pad), max(y0 + edge, by0 - pad),
+            min(x1 - pad, bx1 + pad), min(y1 - edge, by1 + pad))
 
 
 def _label_candidate(ink_box, got: tuple[str, float | None] | None, dpi: int,
@@ -1141,6 +1150,9 @@ def _digits(label: str) -> str:
     return re.sub(r"[^0-9IVXL]", "", label.upper())
 
 
+_DIGIT_LOOKALIKES = {"8": "9630", "9": "8", "6": "85", "3": "8", "0": "8", "5": "6"}
+
+
 def _readings(text: str) -> list[str]:
     """What a printed label may have been when OCR read text: itself, with its dots read as
     commas, or with dots it lost put back between digits ('21' → '2.1', '2.1.')."""
@@ -1169,6 +1181,12 @@ def _readings(text: str) -> list[str]:
             dotted = digits[:cut] + "." + digits[cut:]
             out += [dotted, dotted + "."]
         out += [digits, digits + "."]
+    # One digit taken for a look-alike ('9' read as '8' with confidence 0.95 between '8' and
+    # '10'): tried last and at a higher cost (_reading_cost), so it is chosen only where the
+    # numbering on both sides asks for it.
+    for k, ch in enumerate(t):
+        for alt_ch in _DIGIT_LOOKALIKES.get(ch, ""):
+            out.append(t[:k] + alt_ch + t[k + 1:])
     seen: list[str] = []
     for o in out:
         if o not in seen and _label_key(o):
@@ -1184,6 +1202,9 @@ def _reading_cost(cell: Cell, reading: str, settings: ScanSettings) -> float:
         return 0.0
     if reading == re.sub(r"[,/]", ".", t):
         return 0.25
+    if len(reading) == len(t) and sum(a != b for a, b in zip(reading, t)) == 1 \
+            and all(_DIGIT_LOOKALIKES.get(a, "").find(b) >= 0 for a, b in zip(t, reading) if a != b):
+        return 2.0                      # a digit taken for a look-alike
     return 1.0 if (cell.confidence or 0.0) < settings.label_recheck_conf else 1.5
 
 
@@ -1217,7 +1238,9 @@ def repair_label_sequence(rows: list[Row], settings: ScanSettings) -> tuple[list
                 if c is not None and c.text.strip() and i not in unsure
                 and any(_label_key(o) for o in _readings(c.text))]
     # Empty label cells between two labels: the numbering may skip that many values there.
-    empties = [sum(1 for j, c in firsts[a + 1:b] if c is not None and not c.text.strip())
+    # (A label too unsure to count is such a cell too.)
+    empties = [sum(1 for j, c in firsts[a + 1:b]
+                   if c is not None and (not c.text.strip() or j in unsure))
                for (a, _), (b, _) in zip(labelled, labelled[1:])]
     notes: list[str] = []
     chosen: dict[int, str] = {}
@@ -1254,6 +1277,23 @@ def repair_label_sequence(rows: list[Row], settings: ScanSettings) -> tuple[list
             out[i] = _with_label(out[i], cell, new)
             notes.append(f"page {cell.page}: label {cell.text.strip()!r} read as {new!r} "
                          f"from the table's numbering")
+    # A trailing dot ('2.' read '2') is the smallest mark of a label and the first one lost:
+    # a top-level number OCR was unsure of takes the dot style most of the column's other
+    # top-level numbers show.
+    top = [(i, c, _label_key(c.text)) for i, c in
+           ((i, next((c for c in out[i].cells if c.col == 0), None)) for i, _ in labelled)]
+    top = [(i, c, k) for i, c, k in top if k and k[0] == "num" and len(k[1]) == 1]
+    for i, c, k in top:
+        if (c.confidence or 0.0) >= settings.label_recheck_conf:
+            continue
+        others = [k2[2] for j, _c2, k2 in top if j != i]
+        dots, bare = others.count("."), others.count("")
+        want = "." if dots > bare else "" if bare > dots else k[2]
+        if want != k[2]:
+            label = _label_of(k[0], k[1], want)
+            notes.append(f"page {c.page}: label {c.text.strip()!r} read as {label!r} "
+                         f"from the table's numbering")
+            out[i] = _with_label(out[i], c, label)
     # Empty cells: between the nearest labels before and after (header rows repeated at a page
     # break in between are no labels and are passed over), the one label both allow.
     present = [(i, next((c for c in out[i].cells if c.col == 0), None)) for i, _ in firsts]

@@ -96,6 +96,36 @@ def test_roman_two_read_as_h_and_unsure_labels_come_from_the_numbering():
     assert len(notes) == 3
 
 
+def test_a_digit_taken_for_a_look_alike_and_a_lost_trailing_dot_come_from_the_numbering():
+    # '9' read as '8' with confidence: both neighbours ask for 9; a lone digit is not changed
+    # where the numbering does not ask for it.
+    rows, notes = scan.repair_label_sequence(_rows(["7", "8", "8", "10", "11"]), scan.ScanSettings())
+    assert _labels(rows) == ["7", "8", "9", "10", "11"] and len(notes) == 1
+    rows, notes = scan.repair_label_sequence(_rows(["1", "2", "3", "5", "6"]), scan.ScanSettings())
+    assert _labels(rows) == ["1", "2", "3", "5", "6"] and notes == []
+    # An unsure label between two labels is a gap the numbering may skip, not a break that
+    # a look-alike digit should mend: 2.4, [2.4.1 at 0.22], 2.6 keeps 2.6 and fills 2.5.
+    rows = _rows(["2.3", "2.4", "2.4.1", "2.6", "2.7"])
+    rows[2] = Row(cells=(Cell("2.4.1", 0, confidence=0.22, page=1), Cell("x", 1)))
+    rows, _notes = scan.repair_label_sequence(rows, scan.ScanSettings())
+    assert _labels(rows) == ["2.3", "2.4", "2.5", "2.6", "2.7"]
+    # A top-level number read without its dot, unsurely, takes the column's dot style.
+    rows = _rows(["1.", "1.1", "1.2", "2", "2.1", "3.", "3.1"])
+    rows[3] = Row(cells=(Cell("2", 0, confidence=0.8, page=1), Cell("x", 1)))
+    rows, _notes = scan.repair_label_sequence(rows, scan.ScanSettings())
+    assert _labels(rows)[3] == "2."
+
+
+def test_cell_crop_keeps_the_dot_below_a_last_line_near_the_ruling():
+    ink = np.zeros((100, 200), np.uint8)
+    ink[60:80, 40:46] = 255                           # a letter whose baseline is 9 px above
+    ink[82:85, 41:44] = 255                           # the bottom ruling (y=89), its dot below
+    box = (20, 10, 180, 89)
+    x0, y0, x1, y1 = scan._ink_box(ink, box, pad=6, edge=2)
+    assert y1 >= 85 and y1 <= 89 - 2                  # dot inside, ruling outside
+    assert scan._ink_box(ink, box, pad=6)[3] == 89 - 6  # the old cut at pad drops the dot
+
+
 def test_stray_marks_by_the_text_go_and_real_punctuation_stays():
     def w(t, x0, x1):
         return scan.OcrWord(t, 0.9, (x0, 0, x1, 22), (1, 1, 1))
