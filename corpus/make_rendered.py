@@ -208,27 +208,23 @@ def cell_paragraphs(cell, text: str, lay: Layout, *, bold=False, align=None):
         set_run_font(p.add_run(item), lay.font, lay.table_size, bold)
 
 
-def no_borders(table):
+def _set_borders(table, **attrs):
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "nil")
+        for key, value in attrs.items():
+            el.set(qn(f"w:{key}"), value)
         borders.append(el)
     tbl_pr.append(borders)
+
+
+def no_borders(table):
+    _set_borders(table, val="nil")
 
 
 def grid_borders(table):
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), "4")
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    tbl_pr.append(borders)
+    _set_borders(table, val="single", sz="4", space="0", color="000000")
 
 
 def set_widths(table, widths_cm):

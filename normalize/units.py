@@ -696,14 +696,18 @@ def _is_level_only(text: str) -> bool:
         if words[i] in g.group_markers:
             i += 1
             continue
-        two = " ".join(words[i:i + 2])
-        if two in g.level_words:
-            i += 2
-        elif words[i] in g.level_words:
-            i += 1
-        else:
+        step = _vocab_step(words, i, g.level_words)
+        if not step:
             return False
+        i += step
     return True
+
+
+def _vocab_step(words: list[str], i: int, vocab) -> int:
+    """How many words at position i form an entry of vocab (two-word entries first): 2, 1 or 0."""
+    if " ".join(words[i:i + 2]) in vocab:
+        return 2
+    return 1 if words[i] in vocab else 0
 
 
 def _bare_prefix(words: list[str]) -> int:
@@ -711,13 +715,10 @@ def _bare_prefix(words: list[str]) -> int:
     g = _gaz()
     i = 0
     while i < len(words):
-        two = " ".join(words[i:i + 2])
-        if two in g.bare_heads:
-            i += 2
-        elif words[i] in g.bare_heads:
-            i += 1
-        else:
+        step = _vocab_step(words, i, g.bare_heads)
+        if not step:
             break
+        i += step
     return i
 
 
