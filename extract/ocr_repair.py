@@ -18,7 +18,7 @@ import functools
 import importlib.util
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 _MARKS = re.compile(r"[\u0300-\u036f]")
@@ -42,6 +42,12 @@ class Lexicon:
     syllables: frozenset[str]
     pairs: frozenset[tuple[str, str]]
     by_skeleton: dict[str, tuple[str, ...]]
+    # Upper-case abbreviations of the project vocabulary (UBND, TTHC, DVC, BPMC …).
+    acronyms: frozenset[str] = frozenset()
+    # Words that a quarter's Roman numeral follows ("Quý III/2024").
+    quarter_words: frozenset[str] = frozenset()
+    # Endings a web address's host has (vn, com …).
+    url_host_endings: frozenset[str] = frozenset()
 
     def is_syllable(self, s: str) -> bool:
         return s.lower() in self.syllables
@@ -157,8 +163,32 @@ def default_lexicon() -> Lexicon | None:
         phrases.extend(unicodedata.normalize("NFC", p.read_text(encoding="utf-8").lower()).splitlines())
     if not phrases:
         return None
-    phrases.extend(unicodedata.normalize("NFC", s.lower()) for s in _project_phrases())
-    return build_lexicon(phrases)
+    project = [unicodedata.normalize("NFC", s) for s in _project_phrases()]
+    phrases.extend(s.lower() for s in project)
+    lex = build_lexicon(phrases)
+    # Abbreviations: upper-case words of the project vocabulary that cannot be a syllable.
+    acronyms = {t for s in project for t in _WORD.findall(s)
+                if t.isupper() and not _SYLLABLE_SHAPE.match(skeleton(t))}
+    quarter, hosts = _vocab_words()
+    return replace(lex, acronyms=frozenset(acronyms), quarter_words=quarter,
+                   url_host_endings=hosts)
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# The shape of a Vietnamese syllable without its marks: onset, vowels, coda.
+_SYLLABLE_SHAPE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}"
+    r"(?:ng|nh|ch|[cmnpt])?$")
+
+
+def _vocab_words() -> tuple[frozenset[str], frozenset[str]]:
+    try:
+        from kehoach.gazetteer import load_yaml
+        quarter = load_yaml("deadline_vocab.yaml")["calendar"]["quarter"]
+        hosts = load_yaml("ocr_vocab.yaml")["url_host_endings"]
+    except (ImportError, OSError, KeyError):
+        return frozenset(), frozenset()
+    return frozenset(q.lower() for q in quarter), frozenset(h.lower() for h in hosts)
 
 
 def _apply_case(template: str, s: str) -> str:
@@ -232,9 +262,9 @@ def repair_words(words: list[Word], lex: Lexicon | None,
     """Repaired words (same confidences) and a note per change ('kê→kế')."""
     if lex is None or not words:
         return list(words), []
-    words = _join_split_syllables(list(words), lex, settings)
+    words, notes = repair_tokens(list(words), lex, settings)
+    words = _join_split_syllables(words, lex, settings)
     out: list[Word] = []
-    notes: list[str] = []
     cores = [_split(w.text) for w in words]
     for i, w in enumerate(words):
         parts = cores[i]
@@ -334,3 +364,167 @@ def _join_split_syllables(words: list[Word], lex: Lexicon, settings: RepairSetti
         out.append(w)
         i += 1
     return out
+
+
+# ----------------------------------------------------------------------------------------
+# tokens that are no syllable: abbreviations, quarters, web addresses, glued punctuation
+# ----------------------------------------------------------------------------------------
+
+_GLUED_COMMA = re.compile(r"(?<=[^\W\d_])([,;])(?=[^\W\d_])")
+_QUARTER_NUMERAL = re.compile(r"^([IHl1|]+)(?=$|[/\s.,;)-])")
+_ROMAN_QUARTERS = ("I", "II", "III", "IV")
+_ROMAN_H_YEAR = re.compile(r"^[Il|]*H[IHl|]*/[0-9]{4}\b")
+_URL_START = re.compile(r"(?:https?://|www\.)", re.I)
+_URL_PIECE = re.compile(r"^[A-Za-z0-9./:_\-?=&%#~+]+\)?[.,;]?$")
+
+
+def repair_tokens(words: list[Word], lex: Lexicon, settings: RepairSettings = RepairSettings()
+                  ) -> tuple[list[Word], list[str]]:
+    """Repairs that need no syllable spelling, each on structural evidence:
+    - a fraction slash (what OCR reads for '/') is a slash;
+    - a comma or semicolon between two letters loses the space after it ('CB,CC');
+    - a known abbreviation glued to a number ('CC1' → 'CC 1');
+    - an upper-case token one character away from exactly one known abbreviation
+      ('DYVC' → 'DVC', 'UBNDĐ' → 'UBND', 'UBNĐ' → 'UBND'), when OCR was unsure of it;
+    - a quarter's Roman numeral read with look-alikes ('Quý HI/2023' → 'Quý III/2023');
+    - a web address cut into pieces at what OCR took for word gaps;
+    - a letter a speck added at a word's edge ('Jlòng' → 'lòng' after 'hài');
+    - punctuation a speck put inside a word ('đơn giản: hóa', 'hồ sơ. đúng')."""
+    notes: list[str] = []
+    out: list[Word] = []
+    for w in words:
+        t = w.text.replace("\u2044", "/")
+        pieces = [p for piece in _GLUED_COMMA.sub(r"\1 ", t).split() for p in _unglue_number(piece, lex)]
+        out.extend(Word(p, w.confidence) for p in pieces)
+        if " ".join(pieces) != w.text:
+            notes.append(f"{w.text}→{' '.join(pieces)}")
+    out = _join_url(out, lex, notes)
+    for i, w in enumerate(out):
+        prev = out[i - 1] if i else None
+        nxt = out[i + 1] if i + 1 < len(out) else None
+        new = (_quarter(w, prev, lex) or _acronym(w, lex, settings)
+               or _speck_letter(w, prev, nxt, lex, settings) or _speck_mark(w, nxt, lex, settings))
+        if new and new != w.text:
+            notes.append(f"{w.text}→{new}")
+            out[i] = Word(new, w.confidence)
+    return out, notes
+
+
+def _unglue_number(token: str, lex: Lexicon) -> list[str]:
+    m = re.fullmatch(r"([^\W\d_]{2,})([0-9]{1,3})([,;.]?)", token)
+    if m and m.group(1) in lex.acronyms and m.group(1) + m.group(2) not in lex.acronyms:
+        return [m.group(1), m.group(2) + m.group(3)]
+    return [token]
+
+
+def _unsure(w: Word, settings: RepairSettings) -> bool:
+    return w.confidence is None or w.confidence < settings.confident
+
+
+def _acronym(w: Word, lex: Lexicon, settings: RepairSettings) -> str | None:
+    parts = _split(w.text)
+    if parts is None or not _unsure(w, settings):
+        return None
+    pre, core, post = parts
+    if (len(core) < 3 or not core.isupper() or core in lex.acronyms
+            or _SYLLABLE_SHAPE.match(skeleton(core))):
+        return None
+    near = {core[:k] + core[k + 1:] for k in range(len(core))} & lex.acronyms
+    # The same letter with another mark (Đ for D, Ơ for O) is the commonest misreading.
+    for k, ch in enumerate(core):
+        for a in lex.acronyms:
+            if len(a) == len(core) and a[:k] == core[:k] and a[k + 1:] == core[k + 1:] \
+                    and skeleton(a[k]) == skeleton(ch):
+                near.add(a)
+    if not near and (w.confidence or 0.0) < 0.5:
+        near = {a for a in lex.acronyms if len(a) == len(core)
+                and sum(x != y for x, y in zip(a, core)) == 1}
+    return pre + near.pop() + post if len(near) == 1 else None
+
+
+def _quarter(w: Word, prev: Word | None, lex: Lexicon) -> str | None:
+    after_quarter = prev is not None and prev.text.lower().strip(".,;:") in lex.quarter_words
+    # 'HI/2023' names its year like a quarter, and an H is no figure: a Roman numeral even
+    # where 'Quý' stayed on the page before.
+    if not after_quarter and not _ROMAN_H_YEAR.match(w.text):
+        return None
+    m = _QUARTER_NUMERAL.match(w.text)
+    if not m or m.group(1).isdigit():
+        return None             # 'Quý 1/2023' is a quarter in Arabic figures
+    roman = re.sub(r"[l1|]", "I", m.group(1).replace("H", "II"))
+    if roman not in _ROMAN_QUARTERS:
+        return None
+    return roman + w.text[m.end(1):]
+
+
+def _join_url(words: list[Word], lex: Lexicon, notes: list[str]) -> list[Word]:
+    """An address cannot hold a space: while its host does not yet end in a known ending
+    (.vn, .com …), the next piece made of address characters continues it."""
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        m = _URL_START.search(w.text)
+        if not m or not lex.url_host_endings:
+            out.append(w)
+            i += 1
+            continue
+        text, conf, j = w.text, w.confidence, i + 1
+        while j < len(words) and not _host_complete(text[m.start():], lex) \
+                and _URL_PIECE.match(words[j].text):
+            text += words[j].text
+            conf = min(c for c in (conf, words[j].confidence, 1.0) if c is not None)
+            j += 1
+        if j > i + 1 and _host_complete(text[m.start():], lex):
+            notes.append(f"{' '.join(x.text for x in words[i:j])}→{text}")
+            out.append(Word(text, conf))
+            i = j
+        else:
+            out.append(w)
+            i += 1
+    return out
+
+
+def _host_complete(url: str, lex: Lexicon) -> bool:
+    host = re.sub(r"^(?:https?://)?", "", url, flags=re.I).split("/")[0]
+    host = host.rstrip(").,;")
+    return "." in host and host.rsplit(".", 1)[1].lower() in lex.url_host_endings
+
+
+def _speck_letter(w: Word, prev: Word | None, nxt: Word | None, lex: Lexicon,
+                  settings: RepairSettings) -> str | None:
+    parts = _split(w.text)
+    if parts is None or not _unsure(w, settings):
+        return None
+    pre, core, post = parts
+    low = core.lower()
+    if len(core) < 3 or low in lex.syllables or core.isupper():
+        return None
+    left = _neighbour(prev.text, "left") if prev and not pre else None
+    right = _neighbour(nxt.text, "right") if nxt and not post else None
+    fits = {c for c in (core[1:], core[:-1])
+            if c.lower() in lex.syllables and _context(lex, left, c.lower(), right) > 0}
+    if len(fits) != 1:
+        return None
+    return pre + fits.pop() + post
+
+
+def _speck_mark(w: Word, nxt: Word | None, lex: Lexicon, settings: RepairSettings) -> str | None:
+    """A colon between two syllables that form a word ('giản: hóa') is a speck when OCR was
+    unsure; a full stop before a lower-case syllable ('hồ sơ. đúng') is one anyway: a
+    sentence goes on with a capital. (Not a comma: 'người dân, doanh nghiệp' is a list
+    although 'dân doanh' is a word.)"""
+    if nxt is None:
+        return None
+    parts, after = _split(w.text), _split(nxt.text)
+    if parts is None or after is None or after[0]:
+        return None
+    pre, core, post = parts
+    if len(post) != 1 or post not in ",.:;":
+        return None
+    if post == ":" and _unsure(w, settings) and (core.lower(), after[1].lower()) in lex.pairs:
+        return pre + core
+    if post == "." and len(core) >= 2 and core.islower() and after[1][:1].islower() \
+            and after[1].lower() in lex.syllables:
+        return pre + core
+    return None

@@ -56,6 +56,44 @@ def test_repair_splits_merged_syllables():
     assert fix("kếhoạch năm") == "kế hoạch năm"
 
 
+# Tesseract's readings of the 200-dpi scans of seeds 000, 001 and 004 (word confidence in
+# brackets where it matters), and what was printed.
+@pytest.mark.parametrize("read, conf, printed", [
+    ("cung cấp DYVC trực tuyến", 0.43, "cung cấp DVC trực tuyến"),          # a speck read as a letter
+    ("10% TTHƠC kiến nghị", 0.44, "10% TTHC kiến nghị"),
+    ("Văn phòng HĐND- UBNDĐ huyện", 0.47, "Văn phòng HĐND- UBND huyện"),
+    ("VP UBNĐ xã", 0.85, "VP UBND xã"),                                      # Đ for D
+    ("bố trí tại BBMC cấp xã", 0.0, "bố trí tại BPMC cấp xã"),               # one letter, very unsure
+    ("CB,CC1 cửa xã", 0.73, "CB, CC 1 cửa xã"),                             # lost spaces
+    ("Quý HI/2023", 0.81, "Quý III/2023"),                                   # II read as H
+    ("HI/2024", 0.71, "III/2024"),                                           # 'Quý' on the page before
+    ("Quý 1⁄2023", 0.43, "Quý 1/2023"),                                      # fraction slash
+    ("Tỷ lệ hài Jlòng của người dân", 0.0, "Tỷ lệ hài lòng của người dân"),
+    ("phương án đơn giản: hóa TTHC", 0.75, "phương án đơn giản hóa TTHC"),
+    ("giải quyết hồ sơ. đúng hạn", 0.96, "giải quyết hồ sơ đúng hạn"),
+    ("quốc gia (https://dic hvucong.go v.vn)", 0.9, "quốc gia (https://dichvucong.gov.vn)"),
+])
+def test_token_repairs_on_real_readings(read, conf, printed):
+    assert fix(read, conf=conf, lex=default_lexicon()) == printed
+
+
+@pytest.mark.parametrize("text", [
+    "Quý 1/2023",                          # a quarter in Arabic figures is one
+    "người dân, doanh nghiệp",             # a list, although 'dân doanh' is a word
+    "Trung tâm QLCL",                      # an abbreviation the vocabulary does not list
+    "Kế hoạch số 1/KH-UBND",
+    "như sau: các cơ quan",
+])
+def test_token_repairs_leave_what_was_printed(text):
+    assert fix(text, conf=0.6, lex=default_lexicon()) == text
+
+
+def test_unpaired_quote_marks_at_a_cell_edge_are_specks():
+    assert scan.drop_unpaired_quotes('"Các chương trình đối thoại') == "Các chương trình đối thoại"
+    assert scan.drop_unpaired_quotes("Thường xuyên”") == "Thường xuyên"
+    assert scan.drop_unpaired_quotes('Triển khai “Ngày thứ 7 văn minh”') == 'Triển khai “Ngày thứ 7 văn minh”'
+
+
 def test_default_lexicon_comes_from_installed_word_lists():
     lex = default_lexicon()
     if lex is None:
@@ -72,6 +110,23 @@ def _rows(labels: list[str], conf: float = 0.97) -> list[Row]:
 
 def _labels(rows: list[Row]) -> list[str]:
     return [r.cells[0].text for r in rows]
+
+
+def test_a_second_reading_of_a_label_is_chosen_where_the_numbering_asks_for_it():
+    # Seed 001 at 200 dpi: '2.' read 'đề', and every '2.x' read without its dot, confidently;
+    # the re-read with the label alphabet saw '2.' and some dots.
+    rows = _rows(["1.4", "1.5", "đề", "21", "22", "23", "2.7"], conf=0.94)
+    readings = {(1, None): []}
+    alt = {2: ("2.", 0.86), 3: ("2.1", 0.93)}
+    rows = [Row(cells=(Cell(r.cells[0].text, 0, confidence=0.94, page=1, bbox=(0, k, 1, k + 1)),
+                       Cell("x", 1))) for k, r in enumerate(rows)]
+    readings = {(1, (0, k, 1, k + 1)): [(rows[k].cells[0].text, 0.94), alt[k]] for k in alt}
+    fixed, _notes = scan.repair_label_sequence(rows, scan.ScanSettings(), readings)
+    assert _labels(fixed) == ["1.4", "1.5", "2.", "2.1", "2.2", "2.3", "2.7"]
+    # Without the second readings 'đề' is no label, and the run of dotless labels is mended
+    # by the numbering alone.
+    fixed, _notes = scan.repair_label_sequence(rows, scan.ScanSettings())
+    assert _labels(fixed)[3:6] == ["2.1", "2.2", "2.3"]
 
 
 def test_lost_dots_and_empty_labels_come_back_from_the_numbering():
