@@ -22,7 +22,8 @@ def data_path(name: str) -> Path:
 @functools.lru_cache(maxsize=None)
 def load_yaml(name: str) -> Any:
     with open(data_path(name), encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        # libyaml's loader when PyYAML was built with it: the same safe subset, ten times faster
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @functools.lru_cache(maxsize=None)
