@@ -429,16 +429,17 @@ def _acronym(w: Word, lex: Lexicon, settings: RepairSettings) -> str | None:
     if (len(core) < 3 or not core.isupper() or core in lex.acronyms
             or _SYLLABLE_SHAPE.match(skeleton(core))):
         return None
+
+    def one_off(a: str, same_letter: bool) -> bool:
+        diff = [(x, y) for x, y in zip(a, core) if x != y] if len(a) == len(core) else []
+        return len(diff) == 1 and (not same_letter or skeleton(diff[0][0]) == skeleton(diff[0][1]))
+
+    # A letter too many, or the same letter with another mark (Đ for D, Ơ for O): the
+    # commonest misreadings; any one letter only when OCR hardly believed the token.
     near = {core[:k] + core[k + 1:] for k in range(len(core))} & lex.acronyms
-    # The same letter with another mark (Đ for D, Ơ for O) is the commonest misreading.
-    for k, ch in enumerate(core):
-        for a in lex.acronyms:
-            if len(a) == len(core) and a[:k] == core[:k] and a[k + 1:] == core[k + 1:] \
-                    and skeleton(a[k]) == skeleton(ch):
-                near.add(a)
+    near |= {a for a in lex.acronyms if one_off(a, True)}
     if not near and (w.confidence or 0.0) < 0.5:
-        near = {a for a in lex.acronyms if len(a) == len(core)
-                and sum(x != y for x, y in zip(a, core)) == 1}
+        near = {a for a in lex.acronyms if one_off(a, False)}
     return pre + near.pop() + post if len(near) == 1 else None
 
 

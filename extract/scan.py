@@ -80,7 +80,7 @@ class ScanSettings:
     label_chars: str = "0123456789IVXLivxl.,-)abcdđe"
     label_scale: float = 2.0
     label_min_conf: float = 0.5
-    label_recheck_conf: float = 0.9    # labels read less surely than this are read once more
+    label_recheck_conf: float = 0.9    # a label read less surely is cheaper to change
     label_guess_conf: float = 0.3      # labels read less surely than this are taken from the
                                        # numbering when it allows exactly one
     mark_min_conf: float = 0.3         # lone punctuation read less surely is dropped as a speck
@@ -1203,10 +1203,6 @@ def _successors(key: tuple[str, tuple[int, ...], str]) -> list[tuple[str, tuple[
             out.append((kind, parts[:k - 1] + (parts[k - 1] + 1,), "."))
             out.append((kind, parts[:k - 1] + (parts[k - 1] + 1,), ""))
     return out
-
-
-def _digits(label: str) -> str:
-    return re.sub(r"[^0-9IVXL]", "", label.upper())
 
 
 _DIGIT_LOOKALIKES = {"8": "9630", "9": "8", "6": "85", "3": "8", "0": "8", "5": "6"}
