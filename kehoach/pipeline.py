@@ -17,7 +17,7 @@ from kehoach.datasets import part_name, write_part
 from kehoach.extract.base import ReadError, doc_id_of, file_digest
 from kehoach.extract.metadata import extract_metadata
 from kehoach.extract.recover import RecoverSettings, recover
-from kehoach.model import Document, Extraction, Finding, Metadata
+from kehoach.model import Document, Extraction, Metadata
 
 # Readers by file suffix, as "module:function"; a reader missing from this install (its
 # optional dependency absent) gives that file a clear error instead of breaking the batch.

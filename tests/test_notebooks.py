@@ -1,8 +1,6 @@
 """The analyst notebooks run against what `kehoach ingest` wrote."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import nbformat
 import pytest
