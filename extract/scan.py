@@ -1,32 +1,27 @@
 """Reader for scanned plans: PDF pages that are images, OCR'd offline with Tesseract.
 
 page image → ink (red channel, so red seals fade; binarize; despeckle) → deskew → ruling lines
-→ table grids with merged cells → OCR: the prose with tables blanked out, the cells as a mosaic
-of cell crops (one Tesseract run each, so no text line crosses a cell border), unreadable
-narrow label cells once more with a label alphabet → post-OCR repair of Vietnamese marks →
+→ table grids with merged cells → OCR: the prose with tables blanked out, then each cell's
+inked box on its own (so no text line crosses a cell border), small cells once more, enlarged,
+with a label alphabet → post-OCR repair of Vietnamese marks →
 TextBlocks and TableFragments sharing one reading-order sequence, each cell with its OCR
 confidence.
 
 Pixel coordinates become PDF points (72 per inch, origin top-left, as pdfplumber) in bboxes.
-Tesseract runs as a subprocess (Debian `tesseract-ocr` + `tesseract-ocr-vie`), one thread.
+Tesseract runs in process, one thread (extract/ocr.py).
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
-import functools
-import os
 import re
-import shutil
-import subprocess
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from kehoach.extract import ocr
 from kehoach.extract.base import ReadError, file_digest, make_document
+from kehoach.extract.ocr import OcrWord
 from kehoach.extract.ocr_repair import (RepairSettings, Word, default_lexicon, repair_words)
 from kehoach.model import Cell, Document, Row, TableFragment, TextBlock
 
@@ -61,7 +56,8 @@ class ScanSettings:
     min_table_w_in: float = 1.5
     min_table_h_in: float = 0.25
     # --- OCR
-    tesseract: str = "tesseract"
+    tessdata: str = ""                 # folder of Tesseract models; "" = $TESSDATA_PREFIX or
+                                       # the distribution's (extract/ocr.py)
     # Tesseract languages in order of preference: the Vietnamese script model (Debian
     # tesseract-ocr-script-viet) reads this corpus better than the language model 'vie'
     # (corpus/scanned/ENGINES.md); the first one installed is used.
@@ -75,6 +71,9 @@ class ScanSettings:
     cell_psm: int = 6
     label_psm: int = 6
     mosaic_gap_in: float = 0.12
+    # A tall mosaic read as one block loses a line now and then (a one-word last line of a
+    # cell); it is read in parts about this tall.
+    mosaic_part_in: float = 10.0
     cell_edge_in: float = 0.01         # a cell crop reaches this close to a top/bottom ruling
     label_max_w_in: float = 0.45       # ink narrower than this in a cell may be a lone label
     label_chars: str = "0123456789IVXLivxl.,-)abcdđe"
@@ -85,8 +84,7 @@ class ScanSettings:
                                        # numbering when it allows exactly one
     mark_min_conf: float = 0.3         # lone punctuation read less surely is dropped as a speck
     dash_min_w: float = 0.2            # a lone dash narrower than this × letter height is a speck
-    timeout_s: int = 180
-    batch_pages: int = 8               # pages whose OCR steps share one Tesseract process
+    timeout_s: int = 180               # one OCR run (a page's prose, its cells) gives up after
     # --- layout
     furniture_margin: float = 0.08     # page-number lines within this share of the top/bottom
     reflow_slack_in: float = 0.35      # a line ending this close to its column's right edge wraps
@@ -454,30 +452,14 @@ def _grid_in(hm: np.ndarray, vm: np.ndarray, ox: int, oy: int, dpi: int,
 # Tesseract
 # ----------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class OcrWord:
-    text: str
-    conf: float                        # 0..1
-    box: tuple[int, int, int, int]     # x0, y0, x1, y1 pixels
-    line: tuple[int, int, int]         # Tesseract block, paragraph, line
-
-
-@functools.lru_cache(maxsize=8)
-def installed_langs(tesseract: str = "tesseract") -> frozenset[str]:
-    exe = shutil.which(tesseract)
-    if not exe:
-        return frozenset()
-    try:
-        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return frozenset()
-    return frozenset(out.stdout.split()[1:])
+def installed_langs(tessdata: str = "") -> frozenset[str]:
+    return ocr.installed_langs(tessdata)
 
 
 def choose_lang(settings: ScanSettings) -> str | None:
     """The Tesseract language to use: the forced one if installed, else the first installed
     of the preferred ones; None when none is."""
-    have = installed_langs(settings.tesseract)
+    have = installed_langs(settings.tessdata)
     wanted = (settings.lang,) if settings.lang else settings.langs
     return next((l for l in wanted if all(p in have for p in l.split("+"))), None)
 
@@ -486,88 +468,14 @@ def tesseract_available(settings: ScanSettings = ScanSettings()) -> bool:
     return choose_lang(settings) is not None
 
 
-def run_tesseract(img: np.ndarray, dpi: int, psm: int, settings: ScanSettings,
-                  whitelist: str | None = None) -> list[OcrWord]:
-    """Words with boxes and confidences from one Tesseract run on a binary image."""
-    cv2 = _cv2()
-    ok, png = cv2.imencode(".png", img)
-    if not ok:
-        raise ReadError("could not encode page image for OCR")
-    return parse_tsv(_tesseract(["stdin"], png.tobytes(), dpi, psm, settings, whitelist))
-
-
-def run_tesseract_many(imgs: list[np.ndarray], dpi: int, psm: int, settings: ScanSettings,
-                       whitelist: str | None = None) -> list[list[OcrWord]]:
-    """run_tesseract on several images in one Tesseract process (an image list as input):
-    the model is loaded once, not once per image (about 0.2 CPU-s each time)."""
-    if len(imgs) == 1:
-        return [run_tesseract(imgs[0], dpi, psm, settings, whitelist)]
-    import tempfile
-    cv2 = _cv2()
-    with tempfile.TemporaryDirectory(prefix="kehoach-ocr-") as tmp:
-        names = []
-        for k, img in enumerate(imgs):
-            name = os.path.join(tmp, f"{k:04d}.png")
-            if not cv2.imwrite(name, img):
-                raise ReadError("could not encode page image for OCR")
-            names.append(name)
-        listing = os.path.join(tmp, "images.txt")
-        with open(listing, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(names) + "\n")
-        tsv = _tesseract([listing], None, dpi, psm, settings, whitelist)
-    out: list[list[OcrWord]] = [[] for _ in imgs]
-    for page, w in parse_tsv_pages(tsv):
-        if 1 <= page <= len(imgs):
-            out[page - 1].append(w)
-    return out
-
-
-def _tesseract(src: list[str], stdin: bytes | None, dpi: int, psm: int, settings: ScanSettings,
-               whitelist: str | None) -> str:
-    args = [settings.tesseract, *src, "stdout", "-l", settings.lang, "--psm", str(psm),
-            "--dpi", str(dpi), "-c", "tessedit_do_invert=0"]
-    if whitelist:
-        args += ["-c", f"tessedit_char_whitelist={whitelist}"]
-    args.append("tsv")
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    try:
-        proc = subprocess.run(args, input=stdin, capture_output=True,
-                              timeout=settings.timeout_s * (len(src) if stdin else 4), env=env)
-    except FileNotFoundError as exc:
-        raise ReadError("OCR engine not installed (tesseract; Debian: tesseract-ocr "
-                        "tesseract-ocr-vie)") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise ReadError(f"OCR timed out after {settings.timeout_s} s") from exc
-    if proc.returncode != 0:
-        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ReadError(f"OCR failed: {msg[-1] if msg else proc.returncode}")
-    return proc.stdout.decode("utf-8", "replace")
-
-
-def parse_tsv(tsv: str) -> list[OcrWord]:
-    return [w for _page, w in parse_tsv_pages(tsv)]
-
-
-def parse_tsv_pages(tsv: str) -> list[tuple[int, OcrWord]]:
-    """(image number, word) for each word of Tesseract's TSV."""
-    words = []
-    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
-        if row.get("level") != "5":
-            continue
-        text = unicodedata.normalize("NFC", (row.get("text") or "").strip())
-        if not text:
-            continue
-        l, t = int(row["left"]), int(row["top"])
-        w, h = int(row["width"]), int(row["height"])
-        conf = max(0.0, float(row["conf"])) / 100.0
-        words.append((int(row.get("page_num") or 1),
-                      OcrWord(text, conf, (l, t, l + w, t + h),
-                              (int(row["block_num"]), int(row["par_num"]), int(row["line_num"])))))
-    return words
+def _read(img: np.ndarray, dpi: int, psm: int, lang: str, settings: ScanSettings,
+          whitelist: str | None = None) -> list[OcrWord]:
+    return ocr.recognize(img, dpi, psm, lang, whitelist=whitelist, tessdata=settings.tessdata,
+                         timeout_s=settings.timeout_s)
 
 
 # ----------------------------------------------------------------------------------------
-# mosaic: many crops, one OCR run
+# mosaic: many small crops, one OCR run
 # ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -599,6 +507,24 @@ def build_mosaic(page: np.ndarray, boxes: list[tuple[int, tuple[int, int, int, i
     return canvas, placed
 
 
+def mosaic_parts(placed: list[Placed], width: int, gap: int, max_h: int
+                 ) -> list[tuple[int, int, int, int]]:
+    """The mosaic cut between crops into parts about max_h tall (x0, y0, x1, y1), each read
+    as its own block."""
+    parts: list[tuple[int, int, int, int]] = []
+    top = None
+    for p in placed:
+        bottom = p.y + p.src[3] - p.src[1]
+        if top is None:
+            top = p.y
+        elif bottom - top > max_h:
+            parts.append((0, max(0, top - gap // 2), width, p.y - gap // 2))
+            top = p.y
+    if top is not None:
+        parts.append((0, max(0, top - gap // 2), width, bottom + gap // 2))
+    return parts
+
+
 def unmosaic(words: list[OcrWord], placed: list[Placed], scale: float = 1.0) -> dict[int, list[OcrWord]]:
     """Words back to their crop (by the word's vertical centre) in page coordinates."""
     out: dict[int, list[OcrWord]] = {}
@@ -623,7 +549,7 @@ def unmosaic(words: list[OcrWord], placed: list[Placed], scale: float = 1.0) -> 
 # ----------------------------------------------------------------------------------------
 
 def tesseract_lines(words: list[OcrWord]) -> list[list[OcrWord]]:
-    """Words grouped by Tesseract's own line ids (reliable inside one mosaic crop), lines top
+    """Words grouped by Tesseract's own line ids (reliable inside one cell), lines top
     to bottom, words left to right."""
     by: dict[tuple[int, int, int], list[OcrWord]] = {}
     for w in words:
@@ -755,8 +681,8 @@ def read_scanned_pdf(path: Path, *, source: str, pages_to_ocr: set[int] | None =
     pdfium = _pdfium()
     lang = choose_lang(settings)
     if lang is None:
-        raise ReadError(f"OCR engine not available: '{settings.tesseract}' with one of "
-                        f"{settings.lang or ', '.join(settings.langs)} (Debian: tesseract-ocr "
+        raise ReadError(f"OCR engine not available: tesserocr with one of the models "
+                        f"{settings.lang or ', '.join(settings.langs)} (pip: tesserocr; Debian: "
                         "tesseract-ocr-script-viet or tesseract-ocr-vie)")
     settings = replace(settings, lang=lang)
     try:
@@ -843,49 +769,15 @@ def ocr_page(page, pno: int, settings: ScanSettings = ScanSettings()) -> _PageRe
 
 
 def _ocr_pages(pdf, wanted: list[int], settings: ScanSettings):
-    """(page number, result) for the wanted pages, in order. Pages are read in batches of
-    settings.batch_pages: each OCR step (prose, cells, labels) of a batch's pages is one
-    Tesseract process, so the model is loaded three times per batch, not per page."""
-    n = max(1, settings.batch_pages)
-    for b in range(0, len(wanted), n):
-        batch = wanted[b:b + n]
-        gens = []
-        for pno in batch:
-            page = pdf[pno - 1]
-            try:
-                dpi = page_dpi(page, settings)
-                rgb = render_page(page, dpi)
-            finally:
-                page.close()
-            gens.append(_ocr_steps(rgb, dpi, pno, settings))
-        yield from zip(batch, _drive(gens, settings))
-
-
-def _drive(gens: list, settings: ScanSettings) -> list:
-    """Run generators that yield OCR requests (image, dpi, psm, whitelist, language) and receive the
-    words: the requests pending at each round are grouped and sent to Tesseract together."""
-    results: list = [None] * len(gens)
-    pending: dict[int, tuple] = {}
-
-    def step(i: int, value) -> None:
+    """(page number, result) for the wanted pages, in order, one page in memory at a time."""
+    for pno in wanted:
+        page = pdf[pno - 1]
         try:
-            pending[i] = gens[i].send(value)
-        except StopIteration as stop:
-            results[i] = stop.value
-
-    for i in range(len(gens)):
-        step(i, None)
-    while pending:
-        groups: dict[tuple, list[int]] = {}
-        for i, (_img, dpi, psm, wl, lang) in pending.items():
-            groups.setdefault((dpi, psm, wl, lang), []).append(i)
-        for (dpi, psm, wl, lang), ids in groups.items():
-            words = run_tesseract_many([pending[i][0] for i in ids], dpi, psm,
-                                       replace(settings, lang=lang), wl)
-            for i, ws in zip(ids, words):
-                del pending[i]
-                step(i, ws)
-    return results
+            dpi = page_dpi(page, settings)
+            rgb = render_page(page, dpi)
+        finally:
+            page.close()
+        yield pno, ocr_image(rgb, dpi, pno, settings)
 
 
 def prepare(rgb: np.ndarray, dpi: int, settings: ScanSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -913,11 +805,7 @@ def ocr_canvas(gray: np.ndarray, text_ink: np.ndarray, settings: ScanSettings,
 
 
 def ocr_image(rgb: np.ndarray, dpi: int, pno: int, settings: ScanSettings = ScanSettings()) -> _PageResult:
-    return _drive([_ocr_steps(rgb, dpi, pno, settings)], settings)[0]
-
-
-def _ocr_steps(rgb: np.ndarray, dpi: int, pno: int, settings: ScanSettings):
-    """One page's reading, as a generator that yields its OCR requests (see _drive)."""
+    """One page's reading: prose and tables, with their confidences."""
     cv2 = _cv2()
     gray, ink, rink, _angle = prepare(rgb, dpi, settings)
     hmask, vmask = ruling_masks(rink, dpi, settings)
@@ -942,20 +830,20 @@ def _ocr_steps(rgb: np.ndarray, dpi: int, pno: int, settings: ScanSettings):
         (y0, x0), (y1, x1) = ink_at.min(axis=0), ink_at.max(axis=0)
         y0, x0 = max(0, int(y0) - m), max(0, int(x0) - m)
         crop = prose[y0:int(y1) + m + 1, x0:int(x1) + m + 1]
-        words = yield (crop, dpi, settings.prose_psm, None, _prose_lang(settings))
+        words = _read(crop, dpi, settings.prose_psm, _prose_lang(settings), settings)
         words = [OcrWord(w.text, w.conf, (w.box[0] + x0, w.box[1] + y0, w.box[2] + x0,
                                           w.box[3] + y0), w.line) for w in words]
     _add_conf(res, words)
     res.blocks = _prose_blocks(words, paper.shape, dpi, settings, res)
 
-    # tables: every non-empty cell in one mosaic
+    # tables: every non-empty cell
     if grids:
-        res.tables = yield from _read_tables(grids, paper, text_ink, dpi, pno, to_pt, settings, res)
+        res.tables = _read_tables(grids, paper, text_ink, dpi, pno, to_pt, settings, res)
     return res
 
 
 def _prose_lang(settings: ScanSettings) -> str:
-    if settings.prose_lang and settings.prose_lang in installed_langs(settings.tesseract):
+    if settings.prose_lang and settings.prose_lang in installed_langs(settings.tessdata):
         return settings.prose_lang
     return settings.lang
 
@@ -1047,10 +935,14 @@ def _read_tables(grids: list[Grid], paper: np.ndarray, text_ink: np.ndarray, dpi
     if boxes:
         gap = int(settings.mosaic_gap_in * dpi)
         canvas, placed = build_mosaic(paper, boxes, gap)
-        words = yield (canvas, dpi, settings.cell_psm, None, settings.lang)
+        words = [w for part in ocr.recognize_boxes(
+                     canvas, mosaic_parts(placed, canvas.shape[1], gap,
+                                          int(settings.mosaic_part_in * dpi)),
+                     dpi, settings.cell_psm, settings.lang, tessdata=settings.tessdata,
+                     timeout_s=settings.timeout_s)
+                 for w in part]
         _add_conf(res, words)
-        per = unmosaic(words, placed)
-        for key, ws in per.items():
+        for key, ws in unmosaic(words, placed).items():
             texts[key] = _cell_text(ws, settings, res)
         # Lone labels (STT "1", "II", "2.1") are what OCR reads worst: a line of three
         # characters gives Tesseract little to go on, and it drops the dot or misreads the
@@ -1061,14 +953,13 @@ def _read_tables(grids: list[Grid], paper: np.ndarray, text_ink: np.ndarray, dpi
             scale = settings.label_scale
             # The binary ink, not the grey canvas: on a crop of three characters the grey
             # halo of the canvas makes Tesseract drop a label's dot or misread it whole.
-            canvas, placed = build_mosaic(_cv2().bitwise_not(text_ink), retry, gap, scale=scale)
-            lw = yield (canvas, int(dpi * scale), settings.label_psm, settings.label_chars,
-                        settings.lang)
+            canvas, placed = build_mosaic(_cv2().bitwise_not(text_ink), retry,
+                                          int(settings.mosaic_gap_in * dpi), scale=scale)
+            lw = _read(canvas, int(dpi * scale), settings.label_psm, settings.lang, settings,
+                       whitelist=settings.label_chars)
             for key, ws in unmosaic(lw, placed, scale=scale).items():
                 t = "".join(w.text for w in sorted(ws, key=lambda w: w.box[0]))
                 conf = _mean_conf(ws) or 0.0
-                # A restricted alphabet forces some answer even on a word ("TT" → "I"): only
-                # a confident label replaces what the first reading said.
                 before = texts.get(key, ("", None))
                 if is_label(t):
                     relabel[key] = [(before[0], before[1] or 0.0), (t, conf)]

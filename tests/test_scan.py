@@ -204,20 +204,54 @@ def test_stray_marks_by_the_text_go_and_real_punctuation_stays():
     assert text == "Phòng - Thanh tra Một cửa, ..."
 
 
-def test_one_tesseract_run_reads_several_images():
-    if not scan.tesseract_available():
-        pytest.skip("tesseract not installed")
-    from dataclasses import replace
+@needs_tesseract
+def test_engine_reads_one_image_after_another_and_lifts_a_whitelist():
     import cv2
-    settings = replace(scan.ScanSettings(), lang=scan.choose_lang(scan.ScanSettings()))
-    imgs = []
-    for text in ("12", "345"):
-        img = np.full((60, 200), 255, np.uint8)
-        cv2.putText(img, text, (10, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
-        imgs.append(img)
-    got = scan.run_tesseract_many(imgs, 200, 7, settings, whitelist="0123456789")
-    # each image's words come back to it (the Hershey font's digits need not all be right)
-    assert [len("".join(x.text for x in ws)) for ws in got] == [2, 3]
+    from kehoach.extract import ocr
+    lang = scan.choose_lang(scan.ScanSettings())
+
+    def image(text: str) -> np.ndarray:
+        img = np.full((70, 260), 255, np.uint8)
+        cv2.putText(img, text, (10, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
+        return img
+
+    digits = ocr.recognize(image("1234"), 200, 7, lang, whitelist="0123456789")
+    assert "".join(w.text for w in digits).isdigit()
+    # the engine is shared: the next reading must not inherit the digits-only alphabet
+    words = ocr.recognize(image("HOP TAC"), 200, 7, lang)
+    assert any(c.isalpha() for w in words for c in w.text)
+    assert all(0 <= w.conf <= 1 and w.box[2] > w.box[0] for w in digits + words)
+
+
+@needs_tesseract
+def test_boxes_of_one_image_are_read_apart_in_image_coordinates():
+    import cv2
+    from kehoach.extract import ocr
+    img = np.full((200, 600), 255, np.uint8)
+    cv2.putText(img, "2024", (20, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
+    cv2.putText(img, "1/2023", (330, 160), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
+    boxes = [(0, 0, 300, 100), (300, 100, 600, 200)]
+    got = ocr.recognize_boxes(img, boxes, 200, 7, scan.choose_lang(scan.ScanSettings()))
+    assert [len(ws) for ws in got] == [1, 1]
+    for (x0, y0, x1, y1), ws in zip(boxes, got):
+        bx0, by0, bx1, by1 = ws[0].box
+        assert x0 <= bx0 < bx1 <= x1 and y0 <= by0 < by1 <= y1
+
+
+def test_a_tall_mosaic_is_cut_between_crops():
+    gap = 24
+    crops = [(0, 0, 300, h) for h in (100, 900, 40, 700, 60, 1500, 30)]
+    canvas, placed = scan.build_mosaic(np.full((2000, 400), 255, np.uint8),
+                                       list(enumerate(crops)), gap)
+    parts = scan.mosaic_parts(placed, canvas.shape[1], gap, 1000)
+    assert parts[0][1] <= placed[0].y and parts[-1][3] <= canvas.shape[0]
+    for p in placed:                      # every crop lies whole inside exactly one part
+        top, bottom = p.y, p.y + p.src[3] - p.src[1]
+        assert sum(y0 <= top and bottom <= y1 for _x0, y0, _x1, y1 in parts) == 1
+    # a part is no taller than asked unless one crop alone is
+    assert all(y1 - y0 <= 1000 + gap or any(p.src[3] - p.src[1] > 1000 for p in placed
+                                            if y0 <= p.y < y1) for _x0, y0, _x1, y1 in parts)
+    assert len(parts) > 1
 
 
 def test_roman_numerals_round_trip():
