@@ -3,15 +3,18 @@
     python -m kehoach.bench_scan                       # corpus/scanned/*.pdf, kehoach engines
     python -m kehoach.bench_scan FILE... --engines kehoach:vie,img2table:vie \\
         --other-python /path/to/venv/bin/python        # engines that live in another venv
+    python -m kehoach.bench_scan FILE... --engines kehoach:Vietnamese --calibrate
+                                                       # word confidence against correctness
 
 Every engine reads the same files; its tables go through the project's recovery and are scored
 with the project's metric (kehoach.evaluate) against corpus/gold. Time is measured twice: wall
-clock, and CPU seconds of this process plus its children (Tesseract runs as a child), which is
-what "one core" means on a machine shared with other work.
+clock, and CPU seconds of this process plus its children (kehoach runs Tesseract in process,
+the other engines as a child), which is what "one core" means on a machine shared with other
+work.
 
 Engines:
   kehoach:<lang>[:<variant>]  this project's reader (kehoach.extract.scan) with Tesseract
-                              language <lang> (vie = Debian tesseract-ocr-vie, Vietnamese =
+                              (the tesserocr wheel's libtesseract) and language <lang> (vie = Debian tesseract-ocr-vie, Vietnamese =
                               tesseract-ocr-script-viet); variants: norepair, nodeskew, otsu
                               (plain Otsu cut), gray (luminance instead of the red channel)
   img2table:<lang>            img2table's bordered-table extraction with its Tesseract OCR (the
@@ -210,6 +213,52 @@ def run_engine(name: str, reader, files: list[Path], golds: dict) -> list[Run]:
     return runs
 
 
+def calibrate(spec: str, files: list[Path], seeds: Path) -> str:
+    """How often the engine's words are right at each confidence: a word counts as right when
+    each of its word tokens occurs in the seed's own text (corpus/seeds), so a misreading that
+    makes another word of the same plan passes; the rates are a floor on the errors. This is
+    what RepairSettings.confident is set from."""
+    import re
+    import unicodedata
+    from kehoach.extract import ocr
+    words: list = []
+    real = ocr.recognize_boxes
+
+    def spy(*a, **k):
+        out = real(*a, **k)
+        if not k.get("whitelist"):          # label re-reads are an alphabet, not words
+            words.extend(w for ws in out for w in ws)
+        return out
+    read = kehoach_engine(spec)
+    bins: dict[int, list[int]] = {}
+    ocr.recognize_boxes = spy
+    try:
+        for f in files:
+            src = next(iter(sorted(seeds.glob(f.name.split(".")[0] + "*.txt"))), None)
+            if src is None:
+                continue
+            vocab = set(re.findall(r"\w+", unicodedata.normalize("NFC", src.read_text("utf-8"))))
+            words.clear()
+            read(f)
+            for w in words:
+                toks = re.findall(r"\w+", w.text)
+                if toks:
+                    # hundredths from 0.90, where the threshold is chosen; tenths below
+                    k = min(int(w.conf * 100), 97)
+                    b = bins.setdefault(k if k >= 90 else k // 10 * 10, [0, 0])
+                    b[0] += 1
+                    b[1] += not all(t in vocab for t in toks)
+    finally:
+        ocr.recognize_boxes = real
+    lines = ["| confidence | words | not in the source | share |", "|---|---|---|---|"]
+    for b in sorted(bins):
+        n, bad = bins[b]
+        label = (f"≥ {b / 100:.2f}" if b == 97 else f"{b / 100:.2f}" if b >= 90
+                 else f"{b / 100:.2f}–{(b + 9) / 100:.2f}")
+        lines.append(f"| {label} | {n} | {bad} | {bad / n:.3f} |")
+    return "\n".join(lines)
+
+
 def summary(runs: list[Run]) -> str:
     lines = ["| engine | files | pages | cell_acc | split_acc | CPU s/page | wall s/page |",
              "|---|---|---|---|---|---|---|"]
@@ -232,11 +281,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engines", default="kehoach:vie,kehoach:Vietnamese")
     ap.add_argument("--other-python", help="python of a venv with img2table / ocrmypdf")
     ap.add_argument("--gold", type=Path, default=ROOT / "corpus" / "gold")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="instead: word confidence against correctness for the first kehoach engine")
+    ap.add_argument("--seeds", type=Path, default=ROOT / "corpus" / "seeds")
     args = ap.parse_args(argv)
     files = args.files or sorted((ROOT / "corpus" / "scanned").glob("*.pdf"))
     if not files:
         print("no files (make them with corpus/make_scans.py)", file=sys.stderr)
         return 1
+    if args.calibrate:
+        spec = next(e for e in args.engines.split(",") if e.startswith("kehoach"))
+        print(calibrate(spec, files, args.seeds))
+        return 0
     golds = load_gold(args.gold)
     runs: list[Run] = []
     for spec in args.engines.split(","):

@@ -74,6 +74,8 @@ def test_repair_splits_merged_syllables():
     ("phương án đơn giản: hóa TTHC", 0.75, "phương án đơn giản hóa TTHC"),
     ("giải quyết hồ sơ. đúng hạn", 0.96, "giải quyết hồ sơ đúng hạn"),
     ("quốc gia (https://dic hvucong.go v.vn)", 0.9, "quốc gia (https://dichvucong.gov.vn)"),
+    ("Phối hợp hoàn.thành việc kết nối", 0.97, "Phối hợp hoàn thành việc kết nối"),  # specks in a gap
+    ("phòng chuyên môn, đơn:vị trực thuộc", 0.96, "phòng chuyên môn, đơn vị trực thuộc"),
 ])
 def test_token_repairs_on_real_readings(read, conf, printed):
     assert fix(read, conf=conf, lex=default_lexicon()) == printed
@@ -85,6 +87,8 @@ def test_token_repairs_on_real_readings(read, conf, printed):
     "Trung tâm QLCL",                      # an abbreviation the vocabulary does not list
     "Kế hoạch số 1/KH-UBND",
     "như sau: các cơ quan",
+    "tiêm vắc-xin, chính trị-xã hội",      # hyphens that were printed
+    "E-mail: vpubnd@dongnai.gov.vn",
 ])
 def test_token_repairs_leave_what_was_printed(text):
     assert fix(text, conf=0.6, lex=default_lexicon()) == text
