@@ -1,9 +1,9 @@
 """Reader for scanned plans: PDF pages that are images, OCR'd offline with Tesseract.
 
 page image → ink (red channel, so red seals fade; binarize; despeckle) → deskew → ruling lines
-→ table grids with merged cells → OCR: the prose with tables blanked out, then each cell's
-inked box on its own (so no text line crosses a cell border), small cells once more, enlarged,
-with a label alphabet → post-OCR repair of Vietnamese marks →
+→ table grids with merged cells → OCR: the prose with tables blanked out, then the cells' inked
+boxes stacked apart in a mosaic (so no text line crosses a cell border), small cells once more,
+enlarged, with a label alphabet → post-OCR repair of Vietnamese marks →
 TextBlocks and TableFragments sharing one reading-order sequence, each cell with its OCR
 confidence.
 
@@ -84,7 +84,7 @@ class ScanSettings:
                                        # numbering when it allows exactly one
     mark_min_conf: float = 0.3         # lone punctuation read less surely is dropped as a speck
     dash_min_w: float = 0.2            # a lone dash narrower than this × letter height is a speck
-    timeout_s: int = 180               # one OCR run (a page's prose, its cells) gives up after
+    timeout_s: int = 180               # one OCR run (a page's prose, a part of its cell mosaic)
     # --- layout
     furniture_margin: float = 0.08     # page-number lines within this share of the top/bottom
     reflow_slack_in: float = 0.35      # a line ending this close to its column's right edge wraps
@@ -475,7 +475,7 @@ def _read(img: np.ndarray, dpi: int, psm: int, lang: str, settings: ScanSettings
 
 
 # ----------------------------------------------------------------------------------------
-# mosaic: many small crops, one OCR run
+# mosaic: many crops, few OCR runs
 # ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -953,8 +953,7 @@ def _read_tables(grids: list[Grid], paper: np.ndarray, text_ink: np.ndarray, dpi
             scale = settings.label_scale
             # The binary ink, not the grey canvas: on a crop of three characters the grey
             # halo of the canvas makes Tesseract drop a label's dot or misread it whole.
-            canvas, placed = build_mosaic(_cv2().bitwise_not(text_ink), retry,
-                                          int(settings.mosaic_gap_in * dpi), scale=scale)
+            canvas, placed = build_mosaic(_cv2().bitwise_not(text_ink), retry, gap, scale=scale)
             lw = _read(canvas, int(dpi * scale), settings.label_psm, settings.lang, settings,
                        whitelist=settings.label_chars)
             for key, ws in unmosaic(lw, placed, scale=scale).items():
