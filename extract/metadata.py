@@ -41,9 +41,20 @@ def _lines(doc: Document, skip_fragments: frozenset[int]) -> list[_Line]:
 # The number line begins "Số:" (or a portal's "Số hiệu:"); "số" inside prose cites other documents.
 _NUMBER = re.compile(r"^\W*(?:Số|SỐ|Số hiệu|Số hiệu văn bản)\s*:?\s*(?P<n>[0-9A-Za-zĐđ./\-&\s]*?/\s*[A-ZĐ][\w&.\-\s]*?)"
                      r"(?=\s*(?:$|\||ngày\b|[A-ZĐÀ-Ỹ][a-zà-ỹđ]+,|\*|\s{2}))")
+# The day may be left blank or written by hand; a scan's OCR reads handwriting as a few stray
+# characters ("ngày @3 tháng 01"), which leave the day unknown, not the line unread.
 _DATE_LINE = re.compile(
-    r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹđĐ. ]{1,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})"
-    r"\s*(?:năm|/)\s*(?P<y>\d{4})", re.I)
+    r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹđĐ. ]{1,40}?)\s*,\s*ngày\s*(?:(?P<d>\d{1,2})(?=\s*(?:tháng|/))|[^\s/]{1,4})?"
+    r"\s*(?:tháng|/)\s*(?P<m>\d{1,2})\s*(?:năm|/)\s*(?P<y>\d{4})", re.I)
+# On a scan the number itself is often handwritten ("Số: 6§0 /TB-UBND"): the printed symbol
+# is kept, and the number only when it reads as one.
+_HEADER_NUMBER = re.compile(r"(?:^|\s)[Ss][ỐốÔôÓóOo]\s*:\s*(?P<pre>[^\s/]{0,4}\s*(?:/[^\sA-ZĐ]{1,3}\s*)?)"
+                            r"(?P<sym>/\s*[A-ZĐ][\w&.\-]*)")
+# The national header, the issuer and the number line come first; a "Số:" further down is
+# a citation.
+_HEADER_LINES = 15
+# The motto beside the issuer, which OCR may read into the issuer's line.
+_MOTTO = re.compile(r"\s+C[ỘỌÔO]NG\s+H(?:OÀ|ÒA|OA)\s+X", re.I)
 
 
 def _clean_number(raw: str) -> str:
@@ -52,16 +63,25 @@ def _clean_number(raw: str) -> str:
 
 
 def find_number(lines: list[_Line]) -> str | None:
-    for ln in lines:
+    header = None
+    for k, ln in enumerate(lines):
         m = _NUMBER.search(ln.text)
         if m and re.search(r"/[A-ZĐ]", m.group("n")):
             return _clean_number(m.group("n"))
-    # An appendix names its plan: "(Kèm theo Kế hoạch số: /KH-SKHCN ngày … của …)".
-    for ln in lines:
-        m = re.search(r"(?i)kèm theo [^()]*?\bsố\s*:?\s*([0-9]*\s*/\s*[A-ZĐ][\w&\-]*)", ln.text)
-        if m:
-            return _clean_number(m.group(1))
-    return None
+        h = _HEADER_NUMBER.search(ln.text) if k < _HEADER_LINES else None
+        if h:
+            pre = re.sub(r"\s+", "", h.group("pre"))
+            header = _clean_number((pre if pre.isdigit() else "") + h.group("sym"))
+            break
+    if header and not header.startswith("/"):
+        return header
+    # An appendix names its plan: "(Kèm theo Kế hoạch số: /KH-SKHCN ngày … của …)"; where
+    # the header's number was not read, an appendix naming the same symbol gives it.
+    appendix = [_clean_number(m.group(1)) for ln in lines for m in [re.search(
+        r"(?i)kèm theo [^()]*?\bsố\s*:?\s*([0-9]*\s*/\s*[A-ZĐ][\w&\-]*)", ln.text)] if m]
+    if header:
+        return next((a for a in appendix if a.endswith(header) and a[0].isdigit()), header)
+    return appendix[0] if appendix else None
 
 
 def find_date(lines: list[_Line]) -> tuple[str | None, dt.date | None, str | None]:
@@ -165,7 +185,7 @@ def _issuer_block(lines: list[_Line]) -> list[str]:
                 t.startswith(d["heading"]) for d in _vocab()["doc_types"]):
             break
         # OCR may read the two header columns as one line: the motto is not the issuer's
-        t = re.split(r"\s+CỘNG HO[ÀA] XÃ HỘI", t)[0].strip()
+        t = _MOTTO.split(t)[0].strip()
         if _is_issuer_line(t):
             units.append(re.sub(r"\s+", " ", t))
         elif units and t and _upper(t) == t and t.startswith(levels) and len(t.split()) <= 6:

@@ -336,6 +336,102 @@ def test_scans_need_ocr_and_text_pdfs_do_not():
     assert scan.needs_ocr(REAL / "qngai-tb11-ketluan-cphoa-2025-text.pdf") == []
 
 
+# --- metadata from OCR'd national headers ------------------------------------------------
+
+def _header(*texts: str):
+    from kehoach.model import TextBlock
+    from kehoach.extract.base import make_document
+    from kehoach.extract.metadata import extract_metadata
+    doc = make_document(Path(__file__), source="x", format="pdf-scanned", pages=1,
+                        blocks=[TextBlock(text=t, index=i, page=1) for i, t in enumerate(texts)],
+                        fragments=[], sha256="0" * 64)
+    return extract_metadata(doc)
+
+
+# Tesseract's readings of the real scans' first pages: the number and the day are written by
+# hand there, and come out as a few stray characters.
+@pytest.mark.parametrize("number_line, number", [
+    ("Số: 2) /BC-UBND", "/BC-UBND"),                    # qngai-bc23: 23, handwritten
+    ("Số:/‡6 /CT-UBND", "/CT-UBND"),                    # qngai-ct16: 16
+    ("Số: 6% /TTg-CĐS", "/TTg-CĐS"),                    # ttg-cv464: 464
+    ("Số:04 /CT-UBND", "04/CT-UBND"),                   # qngai-ct04: printed
+    ("Sô: /BGDĐT-GDPT", "/BGDĐT-GDPT"),                 # bgddt-cv1849: stamped beside
+])
+def test_a_handwritten_number_leaves_the_printed_symbol_not_a_cited_one(number_line, number):
+    meta = _header("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỈNH QUẢNG NGÃI",
+                   number_line, "Quảng Ngãi, ngày @3 tháng 01 năm 2025", "BÁO CÁO",
+                   "Thực hiện Công văn số 5990/VPCP-KSTT ngày 20/8/2024",
+                   "Số: 5990/VPCP-KSTT ngày 20/8/2024 của Văn phòng Chính phủ")
+    assert meta.number == number
+    # a handwritten day is unknown, the place and month still read
+    assert meta.issued is None and meta.place == "Quảng Ngãi"
+    assert meta.issued_text and "tháng 01 năm 2025" in meta.issued_text
+    # the motto OCR read into the issuer's line is not the issuer's ("HÒA" or "HOÀ")
+    assert meta.issuer == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+
+
+def test_an_appendix_naming_the_same_symbol_gives_the_unread_number():
+    # bgddt-cv1849: the number is stamped beside "Số:"; its appendices repeat it in print
+    meta = _header("BỘ GIÁO DỤC VÀ ĐÀO TẠO CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Sô: /BGDĐT-GDPT",
+                   "Hà Nội, ngày 10 tháng 4 năm 2026",
+                   "(Kèm theo Công văn số 1849 /BGDĐT-GDPT ngày 10 /4/2026 của Bộ Giáo dục và Đào tạo)",
+                   "(Kèm theo Quyết định số 2034/QĐ-BGDĐT)")
+    assert meta.number == "1849/BGDĐT-GDPT"
+    assert meta.issuer == "BỘ GIÁO DỤC VÀ ĐÀO TẠO"
+
+
+def test_the_motto_is_cut_from_the_issuer_in_either_spelling():
+    meta = _header("THỦ TƯỚNG CHÍNH PHỦ CÔNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                   "Độc lập - Tự do - Hạnh phúc", "Số: 6% /TTg-CĐS",
+                   "Hà Nội, ngày 30 tháng 4 năm 2026")
+    assert meta.issuer == "THỦ TƯỚNG CHÍNH PHỦ"
+    assert meta.issued is not None and meta.issued.isoformat() == "2026-04-30"
+
+
+# Checked by hand on the page images (and MANIFEST.md): the printed symbol, the issuer, the
+# document type, and the month of issue. Where the number or the day is handwritten (stamped
+# for 1849), OCR cannot read it: the number is the printed symbol alone (or the number an
+# appendix prints), the day unknown.
+REAL_SCANS = [
+    # file, pages to read, number, (year, month, day or None), issuer, type
+    ("bgddt-cv1849-stem-2026-scan.pdf", {1, 3}, "1849/BGDĐT-GDPT", (2026, 4, 10),
+     "BỘ GIÁO DỤC VÀ ĐÀO TẠO", "Công văn"),
+    ("kh753-dhct-khaosat-dvc-2026-scan.pdf", {1}, "/KH-DCT", (2026, 6, None),
+     "TRƯỜNG ĐẠI HỌC CÔNG THƯƠNG", "Kế hoạch"),
+    ("qngai-bc23-caicach-tthc-2025-scan.pdf", {1}, "/BC-UBND", (2025, 1, None),
+     "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Báo cáo"),
+    ("qngai-ct04-pctn-2024-scan.pdf", {1}, "04/CT-UBND", (2024, 3, None),
+     "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Chỉ thị"),
+    ("qngai-ct16-tet-2021-scan.pdf", {1}, "/CT-UBND", (2021, 12, None),
+     "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Chỉ thị"),
+    ("qngai-tb660-ketluan-nhatam-2024-scan.pdf", {1}, "/TB-UBND", (2024, 12, None),
+     "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Thông báo"),
+    ("qngai-ttr09-baibo-nq-2025-scan.pdf", {1}, "/TTr-UBND", (2025, 1, None),
+     "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Tờ trình"),
+    ("ttg-cv464-catgiam-tthc-2026-scan.pdf", {1}, "/TTg-CĐS", (2026, 4, None),
+     "THỦ TƯỚNG CHÍNH PH", "Công văn"),
+]
+
+
+@needs_real
+@needs_tesseract
+@pytest.mark.parametrize("name, pages, number, ymd, issuer, doc_type", REAL_SCANS,
+                         ids=[r[0].split("-")[1] for r in REAL_SCANS])
+def test_real_scan_metadata(name, pages, number, ymd, issuer, doc_type):
+    from kehoach.extract.metadata import extract_metadata
+    meta = extract_metadata(scan.read_scanned_pdf(REAL / name, source=name, pages_to_ocr=pages))
+    assert meta.number == number
+    assert meta.issuer.startswith(issuer) and "CỘNG" not in meta.issuer
+    assert meta.doc_type == doc_type
+    year, month, day = ymd
+    assert meta.issued_text and f"{month} năm {year}" in meta.issued_text.replace("tháng 0", "tháng ")
+    if day is not None:
+        assert meta.issued is not None and (meta.issued.year, meta.issued.month, meta.issued.day) == ymd
+    else:
+        # tb660's handwritten "31" reads "3": a wrong day is not caught; the month is right
+        assert meta.issued is None or (meta.issued.year, meta.issued.month) == (year, month)
+
+
 # --- OCR (slow: one or two pages each) -------------------------------------------------------
 
 def _norm(s: str) -> str:
