@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kehoach.extract.ocr_repair import skeleton
 from kehoach.gazetteer import load_yaml
 from kehoach.model import Document, Metadata
 
@@ -53,8 +54,6 @@ _HEADER_NUMBER = re.compile(r"(?:^|\s)[Ss][ỐốÔôÓóOo]\s*:\s*(?P<pre>[^\s/
 # The national header, the issuer and the number line come first; a "Số:" further down is
 # a citation.
 _HEADER_LINES = 15
-# The motto beside the issuer, which OCR may read into the issuer's line.
-_MOTTO = re.compile(r"\s+C[ỘỌÔO]NG\s+H(?:OÀ|ÒA|OA)\s+X", re.I)
 
 
 def _clean_number(raw: str) -> str:
@@ -185,12 +184,23 @@ def _issuer_block(lines: list[_Line]) -> list[str]:
                 t.startswith(d["heading"]) for d in _vocab()["doc_types"]):
             break
         # OCR may read the two header columns as one line: the motto is not the issuer's
-        t = _MOTTO.split(t)[0].strip()
+        t = _cut_motto(t)
         if _is_issuer_line(t):
             units.append(re.sub(r"\s+", " ", t))
         elif units and t and _upper(t) == t and t.startswith(levels) and len(t.split()) <= 6:
             units[-1] = f"{units[-1]} {t}"
     return units
+
+
+def _cut_motto(t: str) -> str:
+    """The line up to where the national motto begins (its first three words, whatever marks
+    OCR gave them)."""
+    head = skeleton(_vocab()["motto"]).split()[:3]
+    words = t.split()
+    for i in range(1, len(words) - len(head) + 1):
+        if [skeleton(w) for w in words[i:i + len(head)]] == head:
+            return " ".join(words[:i])
+    return t.strip()
 
 
 def find_issuer(lines: list[_Line], place: str | None,
