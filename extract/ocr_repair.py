@@ -128,6 +128,19 @@ def _project_phrases() -> list[str]:
             walk(load_yaml(p.name))
         except Exception:          # a malformed vocabulary file must not stop OCR
             continue
+    return out + _place_names()
+
+
+def _place_names() -> list[str]:
+    """'tỉnh Hà Tĩnh', 'xã Giang Điền': every administrative unit of the gazetteer with its
+    type, so that a place name read a little unsure is a word, not two syllables to mend."""
+    from kehoach.gazetteer import load_csv
+    out: list[str] = []
+    for name in ("data/admin_units_2024.csv.gz", "data/admin_units_2025.csv.gz"):
+        try:
+            out.extend(f"{r.get('type', '')} {r['name']}" for r in load_csv(name))
+        except (OSError, KeyError):
+            continue
     return out
 
 

@@ -89,6 +89,8 @@ def test_token_repairs_on_real_readings(read, conf, printed):
     "như sau: các cơ quan",
     "tiêm vắc-xin, chính trị-xã hội",      # hyphens that were printed
     "E-mail: vpubnd@dongnai.gov.vn",
+    "Hà Tĩnh, ngày 22 tháng 7 năm 2021",   # a place of the gazetteer is a word ("Hạ Tình" is not)
+    "Sở Ngoại vụ tỉnh Hà Tĩnh",
 ])
 def test_token_repairs_leave_what_was_printed(text):
     assert fix(text, conf=0.6, lex=default_lexicon()) == text
