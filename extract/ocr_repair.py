@@ -31,9 +31,9 @@ _TOKEN = re.compile(r"^(\W*)([^\W\d_]+)(\W*)$")
 
 @dataclass(frozen=True)
 class RepairSettings:
-    # Word confidence (0..1) at or above which OCR output is never rewritten. Tesseract 5.5's
-    # words below 0.96 are wrong 2-3% of the time on the scanned corpus, those at 0.96 and
-    # above 0.1-0.6% (corpus/scanned/ENGINES.md, fifth round).
+    # Word confidence (0..1) at or above which OCR output is never rewritten. Of Tesseract
+    # 5.5's words read at 0.90-0.95, 1-3.4% are wrong on the scanned corpus; at 0.96 and above,
+    # 0.1-0.6% (python -m kehoach.bench_scan --calibrate; corpus/scanned/ENGINES.md).
     confident: float = 0.96
     # Longest token that is tried as two merged syllables.
     max_merged_len: int = 14
