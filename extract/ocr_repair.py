@@ -128,20 +128,17 @@ def _project_phrases() -> list[str]:
             walk(load_yaml(p.name))
         except Exception:          # a malformed vocabulary file must not stop OCR
             continue
-    return out + _place_names()
+    return out
 
 
 def _place_names() -> list[str]:
     """'tỉnh Hà Tĩnh', 'xã Giang Điền': every administrative unit of the gazetteer with its
     type, so that a place name read a little unsure is a word, not two syllables to mend."""
-    from kehoach.gazetteer import load_csv
-    out: list[str] = []
-    for name in ("data/admin_units_2024.csv.gz", "data/admin_units_2025.csv.gz"):
-        try:
-            out.extend(f"{r.get('type', '')} {r['name']}" for r in load_csv(name))
-        except (OSError, KeyError):
-            continue
-    return out
+    try:
+        from kehoach.gazetteer import admin_units
+        return [f"{r['type']} {r['name']}" for _era, r in admin_units()]
+    except (ImportError, OSError, KeyError):
+        return []
 
 
 def build_lexicon(phrases: list[str]) -> Lexicon:
@@ -180,6 +177,7 @@ def default_lexicon() -> Lexicon | None:
         return None
     project = [unicodedata.normalize("NFC", s) for s in _project_phrases()]
     phrases.extend(s.lower() for s in project)
+    phrases.extend(unicodedata.normalize("NFC", s).lower() for s in _place_names())
     lex = build_lexicon(phrases)
     # Abbreviations: upper-case words of the project vocabulary that cannot be a syllable.
     acronyms = {t for s in project for t in _WORD.findall(s)

@@ -9,7 +9,7 @@ import csv
 import functools
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -24,6 +24,17 @@ def load_yaml(name: str) -> Any:
     with open(data_path(name), encoding="utf-8") as fh:
         # libyaml's loader when PyYAML was built with it: the same safe subset, ten times faster
         return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+# The administrative units, one file per era (data/SOURCES.md, build_admin_units.py).
+ADMIN_UNIT_FILES = {"2024": "data/admin_units_2024.csv.gz", "2025": "data/admin_units_2025.csv.gz"}
+
+
+def admin_units() -> Iterator[tuple[str, dict[str, str]]]:
+    """(era, row) for every administrative unit of every era."""
+    for era, name in ADMIN_UNIT_FILES.items():
+        for row in load_csv(name):
+            yield era, row
 
 
 @functools.lru_cache(maxsize=None)

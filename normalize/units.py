@@ -23,7 +23,7 @@ from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
-from kehoach.gazetteer import load_csv, load_yaml
+from kehoach.gazetteer import admin_units, load_yaml
 from kehoach.model import UnitMention
 
 __all__ = ["UnitSettings", "split_mentions", "resolve_units", "resolve_mention", "candidates", "normalize_text"]
@@ -179,12 +179,11 @@ class _Gazetteer:
     def _load_admin(self) -> None:
         self.admin: dict[str, _Admin] = {}
         self.by_name: dict[str, list[_Admin]] = {}
-        for era, name in (("2024", "data/admin_units_2024.csv.gz"), ("2025", "data/admin_units_2025.csv.gz")):
-            for r in load_csv(name):
-                a = _Admin(r["id"], r["level"], r["name"], r["type"], r["parent_id"] or None,
-                           r["province_code"] or None, r["district_code"] or None, r["code"], era)
-                self.admin[a.id] = a
-                self.by_name.setdefault(_fold(a.name), []).append(a)
+        for era, r in admin_units():
+            a = _Admin(r["id"], r["level"], r["name"], r["type"], r["parent_id"] or None,
+                       r["province_code"] or None, r["district_code"] or None, r["code"], era)
+            self.admin[a.id] = a
+            self.by_name.setdefault(_fold(a.name), []).append(a)
 
     # -- text -> matching key
     def expand(self, text: str) -> str:
