@@ -45,7 +45,13 @@ class OcrWord:
 def tessdata_dir(explicit: str = "") -> str | None:
     """The folder of .traineddata files: the explicit one, else $TESSDATA_PREFIX, else the
     first distribution folder that holds a model."""
-    for d in (explicit, os.environ.get("TESSDATA_PREFIX", ""), *_TESSDATA_DIRS):
+    return _find_tessdata(explicit, os.environ.get("TESSDATA_PREFIX", ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _find_tessdata(explicit: str, env: str) -> str | None:
+    # cached: every OCR run asks, and the answer is a look at the disk
+    for d in (explicit, env, *_TESSDATA_DIRS):
         if d and Path(d).is_dir() and any(Path(d).glob("*.traineddata")):
             return d
     return None

@@ -452,14 +452,10 @@ def _grid_in(hm: np.ndarray, vm: np.ndarray, ox: int, oy: int, dpi: int,
 # Tesseract
 # ----------------------------------------------------------------------------------------
 
-def installed_langs(tessdata: str = "") -> frozenset[str]:
-    return ocr.installed_langs(tessdata)
-
-
 def choose_lang(settings: ScanSettings) -> str | None:
     """The Tesseract language to use: the forced one if installed, else the first installed
     of the preferred ones; None when none is."""
-    have = installed_langs(settings.tessdata)
+    have = ocr.installed_langs(settings.tessdata)
     wanted = (settings.lang,) if settings.lang else settings.langs
     return next((l for l in wanted if all(p in have for p in l.split("+"))), None)
 
@@ -469,9 +465,13 @@ def tesseract_available(settings: ScanSettings = ScanSettings()) -> bool:
 
 
 def _read(img: np.ndarray, dpi: int, psm: int, lang: str, settings: ScanSettings,
-          whitelist: str | None = None) -> list[OcrWord]:
-    return ocr.recognize(img, dpi, psm, lang, whitelist=whitelist, tessdata=settings.tessdata,
-                         timeout_s=settings.timeout_s)
+          whitelist: str | None = None,
+          boxes: list[tuple[int, int, int, int]] | None = None) -> list[OcrWord]:
+    """Words of the image, or of each of its boxes read on its own, in image coordinates."""
+    h, w = img.shape[:2]
+    parts = ocr.recognize_boxes(img, boxes or [(0, 0, w, h)], dpi, psm, lang, whitelist=whitelist,
+                                tessdata=settings.tessdata, timeout_s=settings.timeout_s)
+    return [word for part in parts for word in part]
 
 
 # ----------------------------------------------------------------------------------------
@@ -843,7 +843,7 @@ def ocr_image(rgb: np.ndarray, dpi: int, pno: int, settings: ScanSettings = Scan
 
 
 def _prose_lang(settings: ScanSettings) -> str:
-    if settings.prose_lang and settings.prose_lang in installed_langs(settings.tessdata):
+    if settings.prose_lang and settings.prose_lang in ocr.installed_langs(settings.tessdata):
         return settings.prose_lang
     return settings.lang
 
@@ -935,12 +935,9 @@ def _read_tables(grids: list[Grid], paper: np.ndarray, text_ink: np.ndarray, dpi
     if boxes:
         gap = int(settings.mosaic_gap_in * dpi)
         canvas, placed = build_mosaic(paper, boxes, gap)
-        words = [w for part in ocr.recognize_boxes(
-                     canvas, mosaic_parts(placed, canvas.shape[1], gap,
-                                          int(settings.mosaic_part_in * dpi)),
-                     dpi, settings.cell_psm, settings.lang, tessdata=settings.tessdata,
-                     timeout_s=settings.timeout_s)
-                 for w in part]
+        words = _read(canvas, dpi, settings.cell_psm, settings.lang, settings,
+                      boxes=mosaic_parts(placed, canvas.shape[1], gap,
+                                         int(settings.mosaic_part_in * dpi)))
         _add_conf(res, words)
         for key, ws in unmosaic(words, placed).items():
             texts[key] = _cell_text(ws, settings, res)
