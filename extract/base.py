@@ -9,7 +9,67 @@ from kehoach.model import Document, TableFragment, TextBlock
 
 class ReadError(Exception):
     """A file that cannot be read as a plan. The message names the reason (not the file:
-    the pipeline adds the file), e.g. 'encrypted PDF', 'not a PDF (starts with b"PK")'."""
+    the pipeline adds the file), e.g. 'encrypted PDF', 'not a PDF (starts with b"PK")'.
+
+    Each subclass is one kind of failure with a stable `reason` code, so that callers decide
+    on the kind (the PDF router sends `NoTextLayer` to OCR) and the documents row can say
+    which kind it was, while the message stays the sentence a user reads."""
+    reason = "unreadable"
+
+
+class EmptyFile(ReadError):
+    reason = "empty"
+
+
+class WrongType(ReadError):
+    """The bytes are not of the format the name says (a PNG named .txt, a zip named .pdf)."""
+    reason = "wrong_type"
+
+
+class UnsupportedType(ReadError):
+    reason = "unsupported"
+
+
+class NotAPdf(WrongType):
+    reason = "not_a_pdf"
+
+
+class Encrypted(ReadError):
+    reason = "encrypted"
+
+
+class Corrupt(ReadError):
+    """Truncated or damaged: the format is right, its structure is broken."""
+    reason = "corrupt"
+
+
+class NoTextLayer(ReadError):
+    """A PDF whose pages are images: the router sends it to OCR."""
+    reason = "no_text_layer"
+
+
+class NoText(ReadError):
+    """The file opened but holds no text at all."""
+    reason = "no_text"
+
+
+class LegacyEncoding(ReadError):
+    """Text in a pre-Unicode Vietnamese font encoding (TCVN3, VNI) or not decodable."""
+    reason = "legacy_encoding"
+
+
+class TooLarge(ReadError):
+    reason = "too_large"
+
+
+class OcrUnavailable(ReadError):
+    """The OCR engine or its models are missing, or the engine failed on an image."""
+    reason = "ocr_unavailable"
+
+
+class ConverterUnavailable(ReadError):
+    """A format that needs an outside converter (LibreOffice for .doc) that is missing or failed."""
+    reason = "converter"
 
 
 def file_digest(path: Path) -> str:

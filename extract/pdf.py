@@ -22,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from kehoach.extract.base import ReadError, file_digest, make_document
+from kehoach.extract.labels import LINE_LABEL
 from kehoach.model import Cell, Document, Row, TableFragment, TextBlock
 
 
@@ -489,9 +490,6 @@ def grid_rows(grid: Grid, words: list[Word], page_no: int) -> list[Row]:
 
 # --- tables without ruling lines ----------------------------------------------------------
 
-_ROW_LABEL = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[A-ZĐ]\.|[a-zđ]\)|\d+\))$")
-
-
 def _pieces(line: list[Word], gap_em: float) -> list[list[Word]]:
     """A line cut at gaps wider than gap_em font sizes (wider than a space between words)."""
     out = [[line[0]]]
@@ -570,7 +568,7 @@ def _aligned_rows(lines, pieces, fits, first, last, page_no, settings):
     while first <= last and lead not in fits[first]:
         first += 1
     starts = [k for k in range(first, last + 1) if lead in fits[k]]
-    labels = sum(1 for k in starts if _ROW_LABEL.match(
+    labels = sum(1 for k in starts if LINE_LABEL.match(
         " ".join(w.text for w in pieces[k][fits[k].index(lead)]).strip()))
     if len(starts) < settings.align_min_rows or labels < 2:
         return None

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from kehoach.extract.labels import LABEL_IN_TEXT, clean_label, depth, is_label, is_roman_or_letter
 from kehoach.gazetteer import load_yaml
 from kehoach.model import Document, Finding, Row, TableFragment, Task
 
@@ -70,28 +71,6 @@ def _norm(s: str) -> str:
     s = re.sub(r"\(\*+\)|\*", "", s)
     s = re.sub(r"\s+", " ", s).strip(" :.;")
     return s
-
-
-_ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
-_LABEL = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[A-ZĐ]\.?|[a-zđ]\)|\d+\))$")
-
-
-def _clean_label(s: str) -> str:
-    return re.sub(r"\s+", "", s or "").rstrip(".")
-
-
-def _is_label(s: str) -> bool:
-    return bool(s) and bool(_LABEL.match(re.sub(r"\s+", "", s)))
-
-
-def _is_roman_or_letter(label: str) -> bool:
-    return bool(_ROMAN.match(label)) or bool(re.fullmatch(r"[A-ZĐ]", label))
-
-
-def _depth(label: str) -> int:
-    if _is_roman_or_letter(label):
-        return 0
-    return len([p for p in label.split(".") if p])
 
 
 def _uppercase_share(s: str) -> float:
@@ -337,7 +316,6 @@ def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding
 
 # --- group (section) rows -----------------------------------------------------------------
 
-_LABEL_IN_TEXT = re.compile(r"^\s*((?:[IVXLC]+|[A-ZĐ]|\d+(?:\.\d+)*))[.)]\s+(\S.*)$")
 
 
 def _section_of(line: _Line, header: Header, next_label: str | None) -> tuple[str | None, str] | None:
@@ -346,22 +324,22 @@ def _section_of(line: _Line, header: Header, next_label: str | None) -> tuple[st
     nonempty = [i for i, v in enumerate(vals) if v]
     stt = vals[stt_col] if stt_col is not None else ""
     content = [i for i in nonempty if i != stt_col]
-    if stt and _is_label(stt) and len(content) == 1:
-        label = _clean_label(stt)
+    if stt and is_label(stt) and len(content) == 1:
+        label = clean_label(stt)
         text = vals[content[0]]
         only_first_content = content[0] == min((i for i, f in enumerate(header.fields)
                                                 if f and f != "stt"), default=content[0])
         if not only_first_content:
             return None
-        deeper_follows = next_label is not None and _depth(next_label) > _depth(label) > 0
-        if (_is_roman_or_letter(label) or deeper_follows or line.bold
+        deeper_follows = next_label is not None and depth(next_label) > depth(label) > 0
+        if (is_roman_or_letter(label) or deeper_follows or line.bold
                 or _uppercase_share(text) > 0.7):
             return label, text
         return None
-    if len(nonempty) == 1 and not line.at_break and not (stt and _is_label(stt)):
+    if len(nonempty) == 1 and not line.at_break and not (stt and is_label(stt)):
         text = vals[nonempty[0]]
-        m = _LABEL_IN_TEXT.match(text)
-        if m and (line.bold or _uppercase_share(m.group(2)) > 0.7 or _is_roman_or_letter(m.group(1))):
+        m = LABEL_IN_TEXT.match(text)
+        if m and (line.bold or _uppercase_share(m.group(2)) > 0.7 or is_roman_or_letter(m.group(1))):
             return m.group(1), m.group(2).strip()
         if nonempty[0] <= 1 and (line.bold and _uppercase_share(text) > 0.7) and _words(text) <= 20:
             return None, text
@@ -373,8 +351,8 @@ def _next_label(lines: list[_Line], start: int, header: Header) -> str | None:
     if stt_col is None:
         return None
     for ln in lines[start:]:
-        if ln.values[stt_col] and _is_label(ln.values[stt_col]):
-            return _clean_label(ln.values[stt_col])
+        if ln.values[stt_col] and is_label(ln.values[stt_col]):
+            return clean_label(ln.values[stt_col])
     return None
 
 
@@ -412,7 +390,7 @@ def _fit(fieldname: str | None, value: str, settings: RecoverSettings) -> float:
     kind = value_kind(value)
     long = _words(value) > settings.long_text_words
     if fieldname == "stt":
-        return 1.0 if _is_label(value) else (-3.0 if long else -1.0)
+        return 1.0 if is_label(value) else (-3.0 if long else -1.0)
     if fieldname == "deadline":
         return {"deadline": 2.0, "unit": -1.5, "product": -1.0}.get(kind, -1.0 if long else 0.0)
     if fieldname in ("lead", "support"):
@@ -566,7 +544,7 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
             anchor = None
             continue
         al = align(line, header, settings)
-        stt = _clean_label(al.values.get("stt", "")) if al.values.get("stt") else ""
+        stt = clean_label(al.values.get("stt", "")) if al.values.get("stt") else ""
         prev = built[-1] if built else None
         obj, task = _row_task_text(al, header, prev if not stt else None)
         repairs = []

@@ -21,6 +21,7 @@ import numpy as np
 
 from kehoach.extract import ocr
 from kehoach.extract.base import ReadError, file_digest, make_document
+from kehoach.extract.labels import OCR_LABEL, roman_value, to_roman
 from kehoach.extract.ocr import OcrWord
 from kehoach.extract.ocr_repair import (RepairSettings, Word, default_lexicon, repair_words)
 from kehoach.model import Cell, Document, Row, TableFragment, TextBlock
@@ -649,11 +650,8 @@ def _mean_conf(words: list[OcrWord]) -> float | None:
     return sum(w.conf * len(w.text) for w in words) / n
 
 
-_LABEL = re.compile(r"^(?:[0-9]{1,3}(?:\.[0-9]{1,3})*\.?|[IVXLivxl]{1,6}\.?|[a-zđ][.)])$")
-
-
 def is_label(text: str) -> bool:
-    return bool(_LABEL.match(text.strip()))
+    return bool(OCR_LABEL.match(text.strip()))
 
 
 # ----------------------------------------------------------------------------------------
@@ -1036,30 +1034,6 @@ def drop_unpaired_quotes(text: str) -> str:
 # ----------------------------------------------------------------------------------------
 # label sequences
 # ----------------------------------------------------------------------------------------
-
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
-
-
-def roman_value(s: str) -> int | None:
-    s = s.upper()
-    if not s or any(c not in _ROMAN for c in s):
-        return None
-    total, prev = 0, 0
-    for c in reversed(s):
-        v = _ROMAN[c]
-        total = total - v if v < prev else total + v
-        prev = max(prev, v)
-    return total if to_roman(total) == s else None
-
-
-def to_roman(n: int) -> str:
-    out = ""
-    for v, sym in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= v:
-            out += sym
-            n -= v
-    return out
-
 
 def _label_key(label: str) -> tuple[str, tuple[int, ...], str] | None:
     """('num', (1, 2), '.') for '1.2.', ('roman', (2,), '') for 'II'."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kehoach.extract.base import ReadError, file_digest, make_document
+from kehoach.extract.labels import MARKDOWN_LABEL
 from kehoach.gazetteer import load_yaml
 from kehoach.model import Cell, Document, Row, TableFragment, TextBlock
 
@@ -393,7 +394,7 @@ def _rows_of(slots: list[tuple[int, str]], width: int) -> list[Row]:
 
 def _is_row_label(text: str) -> bool:
     clean, _ = clean_markup(text)
-    return bool(re.fullmatch(r"(\d+(\.\d+)*\.?|[IVXLC]+\.?|[A-ZĐ]\.?|[a-zđ]\))", clean))
+    return bool(MARKDOWN_LABEL.fullmatch(clean))
 
 
 def _widest_run(slots: list[tuple[int, str]]) -> int:

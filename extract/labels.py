@@ -1,0 +1,85 @@
+"""The one grammar of row labels ("1", "1.2.", "II", "A.", "a)", "3)") and the numbering that
+orders them, shared by every reader and by the recovery.
+
+Plans number their tasks in a handful of styles. What differs between readers is only how
+strict they may be: a cell of a ruled table may hold a bare letter ("A"), a line of borderless
+text may not (a bare capital starts many sentences), and OCR reads lower-case Roman numerals
+and long digit runs that print never has. Those are the named variants below, built from the
+same parts, so that a new style is added in one place.
+"""
+from __future__ import annotations
+
+import re
+
+# The parts of a label, as regex fragments.
+_NUMBERED = r"\d+(?:\.\d+)*\.?"               # 1  1.  1.2  1.2.
+_ROMAN_LETTERS = r"[IVXLC]+\.?"                 # II  II.  (validated by ROMAN where it matters)
+_CAPITAL = r"[A-ZĐ]"                            # A  Đ
+_LOWER_PAREN = r"[a-zđ]\)"                      # a)
+_NUMBER_PAREN = r"\d+\)"                        # 3)
+
+
+def _grammar(*parts: str) -> re.Pattern:
+    return re.compile(r"^(?:" + "|".join(parts) + r")$")
+
+
+# A label in its own cell of a table: a bare capital is a group letter.
+CELL_LABEL = _grammar(_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.?", _LOWER_PAREN, _NUMBER_PAREN)
+# A label at the start of a borderless line: a capital must carry its dot.
+LINE_LABEL = _grammar(_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.", _LOWER_PAREN, _NUMBER_PAREN)
+# A label in a crawled markdown cell (crawls never print "3)" in the number column).
+MARKDOWN_LABEL = _grammar(_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.?", _LOWER_PAREN)
+# A label as OCR reads it: short digit runs, Roman numerals in either case ("ii" for "II"),
+# a lower-case letter with its dot or parenthesis.
+OCR_LABEL = _grammar(r"[0-9]{1,3}(?:\.[0-9]{1,3})*\.?", r"[IVXLivxl]{1,6}\.?", r"[a-zđ][.)]")
+# A label at the start of a group row's text: "II. TÊN NHÓM", "1) Nội dung".
+LABEL_IN_TEXT = re.compile(r"^\s*((?:[IVXLC]+|[A-ZĐ]|\d+(?:\.\d+)*))[.)]\s+(\S.*)$")
+
+# A well-formed Roman numeral (not just its letters): "IV" yes, "IIII" and "VX" no.
+ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
+
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def is_label(text: str, grammar: re.Pattern = CELL_LABEL) -> bool:
+    """Whether text (white space ignored) is a row label in the given variant."""
+    return bool(text) and bool(grammar.match(re.sub(r"\s+", "", text)))
+
+
+def clean_label(text: str) -> str:
+    """The label as the datasets keep it: no white space, no trailing dot."""
+    return re.sub(r"\s+", "", text or "").rstrip(".")
+
+
+def is_roman_or_letter(label: str) -> bool:
+    """A top-level group label: a Roman numeral or a single capital."""
+    return bool(ROMAN.match(label)) or bool(re.fullmatch(r"[A-ZĐ]", label))
+
+
+def depth(label: str) -> int:
+    """0 for a group label (II, A), else the number of its numbered parts (1.2 → 2)."""
+    if is_roman_or_letter(label):
+        return 0
+    return len([p for p in label.split(".") if p])
+
+
+def roman_value(s: str) -> int | None:
+    """The value of a Roman numeral up to L, in either case; None when s is not one."""
+    s = s.upper()
+    if not s or any(c not in _ROMAN_VALUES for c in s):
+        return None
+    total, prev = 0, 0
+    for c in reversed(s):
+        v = _ROMAN_VALUES[c]
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total if to_roman(total) == s else None
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for v, sym in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out += sym
+            n -= v
+    return out
