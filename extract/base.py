@@ -89,9 +89,9 @@ def make_document(path: Path, *, source: str, format: str, pages: int | None,
                   fragments: list[TableFragment] | tuple[TableFragment, ...],
                   warnings: tuple[str, ...] = (), sha256: str | None = None,
                   ocr_confidence: float | None = None, pages_needing_ocr: tuple[int, ...] = (),
-                  ocr_pages: tuple[int, ...] = ()) -> Document:
+                  ocr_pages: tuple[int, ...] = (), layout: str = "positional") -> Document:
     sha = sha256 or file_digest(path)
     return Document(source=source, sha256=sha, doc_id=doc_id_of(sha), format=format, pages=pages,
                     blocks=tuple(blocks), fragments=tuple(fragments), warnings=tuple(warnings),
                     ocr_confidence=ocr_confidence, pages_needing_ocr=tuple(pages_needing_ocr),
-                    ocr_pages=tuple(ocr_pages))
+                    ocr_pages=tuple(ocr_pages), layout=layout)

@@ -387,7 +387,7 @@ def read_docx(path: Path, *, source: str, settings: DocxSettings = DocxSettings(
     blocks, fragments = docx_content(path, settings)
     if not blocks and not fragments:
         raise ReadError("no text in the DOCX")
-    return make_document(path, source=source, format="docx", pages=None, blocks=blocks,
+    return make_document(path, source=source, layout="grid", format="docx", pages=None, blocks=blocks,
                          fragments=fragments)
 
 
@@ -426,7 +426,7 @@ def read_doc(path: Path, *, source: str, settings: DocxSettings = DocxSettings()
     # OLE2 first: a .doc with an embedded object can pass zipfile's end-of-archive probe.
     if not head.startswith(OLE2_MAGIC) and zipfile.is_zipfile(path):      # a .docx named .doc
         blocks, fragments = docx_content(path, settings)
-        return make_document(path, source=source, format="docx", pages=None, blocks=blocks,
+        return make_document(path, source=source, layout="grid", format="docx", pages=None, blocks=blocks,
                              fragments=fragments, warnings=("a DOCX file named .doc",))
     if not head.startswith(OLE2_MAGIC):
         raise ReadError(f"not a Word .doc (starts with {head!r})")
@@ -439,5 +439,5 @@ def read_doc(path: Path, *, source: str, settings: DocxSettings = DocxSettings()
         blocks, fragments = docx_content(converted, settings)
     if not blocks and not fragments:
         raise ReadError("no text in the .doc")
-    return make_document(path, source=source, format="doc", pages=None, blocks=blocks,
+    return make_document(path, source=source, layout="grid", format="doc", pages=None, blocks=blocks,
                          fragments=fragments, sha256=sha)

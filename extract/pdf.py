@@ -1391,6 +1391,6 @@ def read_pdf(path: Path, *, source: str, settings: PdfSettings = PdfSettings()) 
     if scanned:
         warnings.append("pages without a text layer (scanned): " + ", ".join(map(str, scanned)))
     blocks, fragments = assemble(pages, height, settings)
-    return make_document(path, source=source, format="pdf", pages=npages, blocks=blocks,
+    return make_document(path, source=source, layout="grid", format="pdf", pages=npages, blocks=blocks,
                          fragments=fragments, warnings=tuple(warnings), sha256=sha,
                          pages_needing_ocr=tuple(scanned))

@@ -667,11 +667,8 @@ def _numbering_findings(tasks: list[Task]) -> list[Finding]:
 
 # --- entry point --------------------------------------------------------------------------
 
-GRID_FORMATS = ("pdf", "pdf-scanned", "docx", "doc")
-
-
 def recover(doc: Document, settings: RecoverSettings = RecoverSettings()) -> Recovery:
-    if doc.format in GRID_FORMATS:
+    if doc.layout == "grid":
         settings = replace(settings, positional=False)
     findings: list[Finding] = []
     tables = [t for t in find_tables(doc, settings, findings) if t.lines]

@@ -723,7 +723,7 @@ def read_scanned_pdf(path: Path, *, source: str, pages_to_ocr: set[int] | None =
         if not wanted:
             warnings.append("no page needs OCR")
         ocr_conf = conf_sum / chars if chars else None
-        return make_document(path, source=source, format="pdf-scanned", pages=npages,
+        return make_document(path, source=source, layout="grid", format="pdf-scanned", pages=npages,
                              blocks=blocks, fragments=fragments, warnings=tuple(warnings),
                              sha256=file_digest(path), ocr_confidence=ocr_conf,
                              ocr_pages=tuple(wanted))

@@ -75,6 +75,10 @@ class Document:
     # the text-layer reader leaves them to OCR.
     pages_needing_ocr: tuple[int, ...] = ()
     ocr_pages: tuple[int, ...] = ()        # pages whose content came from OCR
+    # How the reader placed cells: "grid" when each cell sits in a known column (ruling lines,
+    # Word tables), "positional" when columns are only implied by order (tab-separated text,
+    # crawled markdown) and the recovery may re-place shifted cells.
+    layout: str = "positional"
 
 
 @dataclass(frozen=True)
