@@ -19,7 +19,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kehoach.extract.base import ReadError, file_digest, make_document
+from kehoach.extract.base import (ConverterUnavailable, Corrupt, EmptyFile, NoText, WrongType, file_digest,
+                                  make_document)
 from kehoach.model import Cell, Document, Row, TableFragment, TextBlock
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -42,19 +43,19 @@ def check_docx_file(path: Path) -> None:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if not head:
-        raise ReadError("empty file")
+        raise EmptyFile("empty file")
     if head.startswith(OLE2_MAGIC):
-        raise ReadError("not a DOCX: an OLE2 file (a legacy .doc, or a password-protected Office file)")
+        raise WrongType("not a DOCX: an OLE2 file (a legacy .doc, or a password-protected Office file)")
     if not zipfile.is_zipfile(path):
-        raise ReadError(f"not a DOCX (not a zip archive; starts with {head!r})")
+        raise WrongType(f"not a DOCX (not a zip archive; starts with {head!r})")
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
             if "word/document.xml" not in names:
-                raise ReadError("not a DOCX (a zip archive without word/document.xml)")
+                raise WrongType("not a DOCX (a zip archive without word/document.xml)")
             z.getinfo("word/document.xml")
     except zipfile.BadZipFile as exc:
-        raise ReadError(f"corrupt DOCX ({exc})") from exc
+        raise Corrupt(f"corrupt DOCX ({exc})") from exc
 
 
 # --- text of paragraphs -----------------------------------------------------------------------
@@ -349,7 +350,7 @@ def docx_content(path: Path, settings: DocxSettings) -> tuple[list[TextBlock], l
     try:
         doc = docx.Document(str(path))
     except Exception as exc:
-        raise ReadError(f"corrupt DOCX ({type(exc).__name__}: {exc})") from exc
+        raise Corrupt(f"corrupt DOCX ({type(exc).__name__}: {exc})") from exc
     styles, bullets = Styles(doc), Bullets(doc)
     blocks: list[TextBlock] = []
     fragments: list[TableFragment] = []
@@ -386,7 +387,7 @@ def read_docx(path: Path, *, source: str, settings: DocxSettings = DocxSettings(
     path = Path(path)
     blocks, fragments = docx_content(path, settings)
     if not blocks and not fragments:
-        raise ReadError("no text in the DOCX")
+        raise NoText("no text in the DOCX")
     return make_document(path, source=source, layout="grid", format="docx", pages=None, blocks=blocks,
                          fragments=fragments)
 
@@ -399,7 +400,7 @@ def convert_doc(path: Path, outdir: Path, settings: DocxSettings = DocxSettings(
     """A legacy .doc converted to .docx by LibreOffice (headless, own throwaway profile)."""
     soffice = soffice_binary()
     if soffice is None:
-        raise ReadError("legacy Word .doc needs LibreOffice to convert it; install it "
+        raise ConverterUnavailable("legacy Word .doc needs LibreOffice to convert it; install it "
                         "(Debian: apt-get install libreoffice-writer-nogui)")
     profile = outdir / "profile"
     try:
@@ -407,13 +408,13 @@ def convert_doc(path: Path, outdir: Path, settings: DocxSettings = DocxSettings(
                         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(path)],
                        check=True, capture_output=True, timeout=settings.soffice_timeout)
     except subprocess.TimeoutExpired as exc:
-        raise ReadError(f"LibreOffice took over {settings.soffice_timeout:.0f}s to convert the .doc") from exc
+        raise ConverterUnavailable(f"LibreOffice took over {settings.soffice_timeout:.0f}s to convert the .doc") from exc
     except subprocess.CalledProcessError as exc:
-        raise ReadError("LibreOffice could not convert the .doc: "
+        raise ConverterUnavailable("LibreOffice could not convert the .doc: "
                         f"{exc.stderr.decode(errors='replace')[:200]}") from exc
     out = outdir / (path.stem + ".docx")
     if not out.exists():
-        raise ReadError("LibreOffice could not convert the .doc (no output; the file may be corrupt)")
+        raise Corrupt("LibreOffice could not convert the .doc (no output; the file may be corrupt)")
     return out
 
 
@@ -422,14 +423,14 @@ def read_doc(path: Path, *, source: str, settings: DocxSettings = DocxSettings()
     with open(path, "rb") as fh:
         head = fh.read(8)
     if not head:
-        raise ReadError("empty file")
+        raise EmptyFile("empty file")
     # OLE2 first: a .doc with an embedded object can pass zipfile's end-of-archive probe.
     if not head.startswith(OLE2_MAGIC) and zipfile.is_zipfile(path):      # a .docx named .doc
         blocks, fragments = docx_content(path, settings)
         return make_document(path, source=source, layout="grid", format="docx", pages=None, blocks=blocks,
                              fragments=fragments, warnings=("a DOCX file named .doc",))
     if not head.startswith(OLE2_MAGIC):
-        raise ReadError(f"not a Word .doc (starts with {head!r})")
+        raise WrongType(f"not a Word .doc (starts with {head!r})")
     sha = file_digest(path)
     with tempfile.TemporaryDirectory() as tmp:
         # A plain name keeps LibreOffice away from odd characters in the caller's path.
@@ -438,6 +439,6 @@ def read_doc(path: Path, *, source: str, settings: DocxSettings = DocxSettings()
         converted = convert_doc(local, Path(tmp), settings)
         blocks, fragments = docx_content(converted, settings)
     if not blocks and not fragments:
-        raise ReadError("no text in the .doc")
+        raise NoText("no text in the .doc")
     return make_document(path, source=source, layout="grid", format="doc", pages=None, blocks=blocks,
                          fragments=fragments, sha256=sha)

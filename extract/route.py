@@ -9,19 +9,24 @@ from kehoach.extract.base import ReadError
 from kehoach.model import Document
 
 
-def read_pdf_auto(path: Path, *, source: str) -> Document:
+def read_pdf_auto(path: Path, *, source: str, settings=None) -> Document:
+    """`settings`: a kehoach.settings.ReadSettings (its pdf and scan branches)."""
     from kehoach.extract.pdf import read_pdf
     from kehoach.extract.scan import read_scanned_pdf
+    if settings is None:
+        from kehoach.settings import ReadSettings
+        settings = ReadSettings()
     try:
-        doc = read_pdf(path, source=source)
+        doc = read_pdf(path, source=source, settings=settings.pdf)
     except ReadError as exc:
         if "no text layer" not in str(exc):
             raise
-        return read_scanned_pdf(path, source=source)
+        return read_scanned_pdf(path, source=source, settings=settings.scan)
     if not doc.pages_needing_ocr:
         return doc
     try:
-        scanned = read_scanned_pdf(path, source=source, pages_to_ocr=set(doc.pages_needing_ocr))
+        scanned = read_scanned_pdf(path, source=source, pages_to_ocr=set(doc.pages_needing_ocr),
+                                   settings=settings.scan)
     except ReadError as exc:
         # the text pages are still worth having; say what was left out and why
         return replace(doc, warnings=doc.warnings + (f"pages {list(doc.pages_needing_ocr)} not read: {exc}",))

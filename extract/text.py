@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from kehoach.extract.base import ReadError, file_digest, make_document
+from kehoach.extract.base import (EmptyFile, LegacyEncoding, TooLarge, WrongType, file_digest,
+                                  make_document)
 from kehoach.extract.labels import MARKDOWN_LABEL
 from kehoach.gazetteer import load_yaml
 from kehoach.model import Cell, Document, Row, TableFragment, TextBlock
@@ -31,11 +32,11 @@ class TextSettings:
 # --- decoding -------------------------------------------------------------------------------
 
 def decode(data: bytes, settings: TextSettings = TextSettings()) -> tuple[str, tuple[str, ...]]:
-    """Bytes to NFC text, or ReadError with the reason. Returns (text, warnings)."""
+    """Bytes to NFC text, or a ReadError subclass with the reason. Returns (text, warnings)."""
     if not data.strip():
-        raise ReadError("empty file")
+        raise EmptyFile("empty file")
     if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ReadError(f"binary file, not text (starts with {data[:8]!r})")
+        raise WrongType(f"binary file, not text (starts with {data[:8]!r})")
     warnings: tuple[str, ...] = ()
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -48,7 +49,7 @@ def decode(data: bytes, settings: TextSettings = TextSettings()) -> tuple[str, t
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\f")
     if controls > settings.max_control_ratio * len(text):
-        raise ReadError("binary file, not text (control characters)")
+        raise WrongType("binary file, not text (control characters)")
     _reject_legacy_font_encoding(text, settings)
     return text, warnings
 
@@ -57,7 +58,7 @@ def _decode_codepage(data: bytes, exc: UnicodeDecodeError) -> str:
     # Windows-1258 stores Vietnamese with combining tone marks; after NFC it is ordinary text.
     text = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
     if _vietnamese_share(text) < 0.02:
-        raise ReadError(f"not UTF-8 text (invalid byte at offset {exc.start}) and not Vietnamese "
+        raise LegacyEncoding(f"not UTF-8 text (invalid byte at offset {exc.start}) and not Vietnamese "
                         "in Windows-1258 either; convert the file to UTF-8")
     return text
 
@@ -81,7 +82,7 @@ def _reject_legacy_font_encoding(text: str, settings: TextSettings) -> None:
     rates = {name: sum(sample.count(m) for m in enc[name]["markers"]) * 1000 / n for name in ("tcvn3", "vni")}
     name = max(rates, key=rates.get)
     if rates[name] >= settings.legacy_per_mille:
-        raise ReadError(f"legacy {enc[name]['label']} font encoding, not Unicode "
+        raise LegacyEncoding(f"legacy {enc[name]['label']} font encoding, not Unicode "
                         f"(e.g. {enc[name]['example']!r}); convert it to Unicode first")
 
 
@@ -140,7 +141,7 @@ def read_markdown(path: Path, *, source: str, settings: TextSettings = TextSetti
 def _read_bytes(path: Path, settings: TextSettings) -> bytes:
     size = path.stat().st_size
     if size > settings.max_bytes:
-        raise ReadError(f"file too large for a text plan ({size} bytes > {settings.max_bytes})")
+        raise TooLarge(f"file too large for a text plan ({size} bytes > {settings.max_bytes})")
     return path.read_bytes()
 
 
@@ -413,11 +414,5 @@ def _md_row(row: list[tuple[int, str]]) -> Row:
     return Row(cells=tuple(cells), line=row[0][0] if row else None)
 
 
-def read_any_text(path: Path, *, source: str) -> Document:
-    if path.suffix.lower() in (".md", ".markdown"):
-        return read_markdown(path, source=source)
-    return read_text(path, source=source)
-
-
-__all__ = ["read_text", "read_markdown", "read_any_text", "decode", "clean_markup", "TextSettings",
+__all__ = ["read_text", "read_markdown", "decode", "clean_markup", "TextSettings",
            "file_digest"]

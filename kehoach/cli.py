@@ -1,4 +1,4 @@
-"""The command line: a thin layer over kehoach.pipeline and kehoach.evaluate."""
+"""The command line: a thin layer over kehoach.pipeline, kehoach.queries and kehoach.evaluate."""
 from __future__ import annotations
 
 import sys
@@ -34,9 +34,11 @@ def _corpus() -> Path:
 @app.command()
 def ingest(paths: List[str] = typer.Argument(..., help="Plan files and/or folders of them."),
            out_dir: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Where the datasets are written."),
-           quiet: bool = typer.Option(False, "--quiet", "-q")):
+           quiet: bool = typer.Option(False, "--quiet", "-q"),
+           set_: Optional[List[str]] = typer.Option(None, "--set", help="A setting KEY=VALUE, e.g. read.pdf.engine=pdfplumber (repeatable; `kehoach settings` lists them).")):
     """Read plans and write the datasets (documents, tasks, findings, …) under OUT."""
     from kehoach.pipeline import ingest as run
+    settings = _settings(set_)
 
     def report(source, ex):
         if quiet:
@@ -47,7 +49,7 @@ def ingest(paths: List[str] = typer.Argument(..., help="Plan files and/or folder
             err.print(f"{ex.status:>7} {source}: {len(ex.tasks)} tasks")
 
     t0 = time.perf_counter()
-    res = run(paths, out_dir, on_file=report)
+    res = run(paths, out_dir, settings=settings, on_file=report)
     dt = time.perf_counter() - t0
     err.print(f"{res.files} files, {res.tasks} tasks, {len(res.failed)} failed, {dt:.1f}s → {out_dir}")
     if res.files == 0:
@@ -56,12 +58,38 @@ def ingest(paths: List[str] = typer.Argument(..., help="Plan files and/or folder
     raise typer.Exit(1 if res.failed else 0)
 
 
+def _settings(pairs: Optional[List[str]]):
+    """The settings tree with the command line's KEY=VALUE overrides, validated once."""
+    from kehoach.settings import Settings, SettingsError
+    values = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            err.print(f"[red]--set wants KEY=VALUE, got {pair!r}[/red]")
+            raise typer.Exit(2)
+        values[key.strip()] = value.strip()
+    try:
+        return Settings().override(values)
+    except SettingsError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+
+
+@app.command("settings")
+def settings_cmd():
+    """List every setting with its default, as KEY=VALUE for --set."""
+    from kehoach.settings import Settings
+    for key, value in Settings().flat().items():
+        out.print(f"{key}={value}", markup=False, highlight=False)
+
+
 @app.command("eval")
 def evaluate(gold: Optional[Path] = typer.Option(None, "--gold", help="Gold folder (tasks/*.json); default corpus/gold."),
              docs: Optional[List[Path]] = typer.Option(None, "--docs", help="Folders of input files named by gold stem; default corpus/seeds."),
              out_dir: Optional[Path] = typer.Option(None, "--out", help="Write the datasets here (default: a temporary folder)."),
              misses: bool = typer.Option(False, "--misses", help="List every wrong cell."),
-             only: str = typer.Option("", "--only", help="Score only files whose name contains this.")):
+             only: str = typer.Option("", "--only", help="Score only files whose name contains this."),
+             set_: Optional[List[str]] = typer.Option(None, "--set", help="A setting KEY=VALUE (repeatable), as for ingest.")):
     """Ingest the documents named by the gold and score the recovered task tables."""
     from kehoach import evaluate as ev
     from kehoach.pipeline import ingest as run
@@ -81,7 +109,7 @@ def evaluate(gold: Optional[Path] = typer.Option(None, "--gold", help="Gold fold
         tmp = tempfile.TemporaryDirectory(prefix="kehoach-eval-")
         out_dir = Path(tmp.name)
     t0 = time.perf_counter()
-    run([str(p) for p in inputs], out_dir)
+    run([str(p) for p in inputs], out_dir, settings=_settings(set_))
     elapsed = time.perf_counter() - t0
     result = ev.score(golds, out_dir, [str(p) for p in inputs], only=only)
     for d in result.docs:
@@ -126,25 +154,14 @@ def units(mention: str = typer.Argument(..., help='A unit as printed, e.g. "VP U
 def citations(paths: List[str] = typer.Argument(..., help="Dataset folders written by ingest (or plan files/folders to ingest first)."),
               top: int = typer.Option(50, "--top", help="How many cited documents to list.")):
     """The citation index: each cited document, how many plans cite it, and which."""
-    import duckdb
     from kehoach.pipeline import ingest as run
-    folders = []
-    for p in paths:
-        if (Path(p) / "citations").is_dir():
-            folders.append(Path(p))
+    from kehoach.queries import citation_index, has_dataset
+    folders = [Path(p) for p in paths if has_dataset(Path(p), "citations")]
     if not folders:
         tmp = Path(tempfile.mkdtemp(prefix="kehoach-cit-"))
         run(paths, tmp)
         folders = [tmp]
-    globs = ", ".join(f"'{f}/citations/**/*.parquet'" for f in folders)
-    docs = ", ".join(f"'{f}/documents/**/*.parquet'" for f in folders)
-    rows = duckdb.sql(f'''
-        with c as (select * from read_parquet([{globs}], hive_partitioning=true) where key is not null),
-             d as (select doc_id, regexp_extract(source, '[^/]+$') as plan from read_parquet([{docs}], hive_partitioning=true))
-        select c.key, any_value(c.kind) as kind, min(c.date) as date, count(distinct c.doc_id) as plans,
-               string_agg(distinct d.plan, '; ') as cited_by
-        from c left join d using (doc_id)
-        group by c.key order by plans desc, c.key limit {int(top)}''').fetchall()
+    rows = citation_index(folders, top)
     table = Table("key", "kind", "date", "plans", "cited by")
     for key, kind, date, n, by in rows:
         table.add_row(key, kind or "", str(date or ""), str(n), by or "")
@@ -154,28 +171,16 @@ def citations(paths: List[str] = typer.Argument(..., help="Dataset folders writt
 @app.command()
 def report(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach ingest` wrote.")):
     """Data-quality report: how each file fared, what recovery repaired, what stayed unmatched."""
-    import duckdb
-
-    def ds(name: str) -> str:
-        return f"read_parquet('{out_dir}/{name}/**/*.parquet', hive_partitioning=true)"
-
-    if not (out_dir / "documents").is_dir():
+    from kehoach.queries import file_outcomes, finding_kinds, has_dataset
+    if not has_dataset(out_dir, "documents"):
         err.print(f"[red]no datasets under {out_dir}[/red]")
         raise typer.Exit(2)
-    docs = duckdb.sql(f"""
-        select regexp_extract(d.source, '[^/]+$') as file, d.format, d.status, d.n_tasks,
-               (select count(*) from {ds('tasks')} t where t.doc_id = d.doc_id and t.source = d.source and t.split) as split,
-               coalesce(d.error, d.note, '') as why
-        from {ds('documents')} d order by file""").fetchall()
     table = Table("file", "format", "status", "tasks", "split", "error / note", title="documents")
-    for row in docs:
+    for row in file_outcomes(out_dir):
         table.add_row(*[str(x) for x in row])
     out.print(table)
-    kinds = duckdb.sql(f"""select kind, severity, count(*) as n, count(distinct doc_id) as files,
-                                  any_value(coalesce(value, message)) as example
-                           from {ds('findings')} group by kind, severity order by n desc""").fetchall()
     table = Table("finding", "severity", "n", "files", "example", title="findings")
-    for row in kinds:
+    for row in finding_kinds(out_dir):
         table.add_row(*[str(x) for x in row])
     out.print(table)
 

@@ -60,6 +60,67 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
+# --- an Extraction as dataset rows ------------------------------------------------------------
+
+_TASK_COLUMNS = ("seq", "section", "section_title", "stt", "objective", "task", "output", "lead",
+                 "support", "deadline", "basis", "split", "page_start", "page_end", "table",
+                 "line_start", "line_end", "confidence")
+_FINDING_COLUMNS = ("seq", "page", "line", "kind", "severity", "message", "value")
+
+
+def _documents_row(ex, path: Path) -> dict:
+    from kehoach import __version__
+    from kehoach.extract.base import doc_id_of, file_digest
+    doc, m = ex.document, ex.metadata
+    if doc is not None:
+        sha, fmt, pages, warnings = doc.sha256, doc.format, doc.pages, list(doc.warnings)
+    else:
+        try:
+            sha = file_digest(path)
+        except OSError:
+            sha = None
+        fmt, pages, warnings = path.suffix.lower().lstrip(".") or None, None, []
+    note = None
+    if ex.status != "failed" and not ex.tasks:
+        note = next((f.message for f in ex.findings if f.kind == "no_table"), None)
+    return dict(
+        doc_id=doc_id_of(sha) if sha else None, source=ex.source, sha256=sha, format=fmt, pages=pages,
+        number=m.number, doc_type=m.doc_type, issuer=m.issuer, place=m.place, issued=m.issued,
+        issued_text=m.issued_text, title=m.title, signer=m.signer, signer_title=m.signer_title,
+        status=ex.status, error=ex.error, note=note, issuer_method=m.issuer_method,
+        issuer_parent=m.issuer_parent,
+        signer_authority=m.signer_authority, n_tasks=len(ex.tasks),
+        n_tables=len({t.table for t in ex.tasks}), warnings=warnings,
+        ocr_confidence=doc.ocr_confidence if doc else None,
+        ocr_pages=list(doc.ocr_pages) if doc else [], kehoach_version=__version__)
+
+
+def _default_row(f) -> dict:
+    return dict(seq=f.seq, page=f.page, **vars(f.value))
+
+
+def records(ex, path: Path) -> dict[str, list[dict]]:
+    """The rows of every dataset for one file's Extraction."""
+    from kehoach.normalize import registered
+    drow = _documents_row(ex, path)
+    base = {"doc_id": drow["doc_id"], "source": ex.source}
+    tasks = [dict(base, **{k: getattr(t, k) for k in _TASK_COLUMNS}, repairs=list(t.repairs))
+             for t in ex.tasks]
+    findings = [dict(base, **{k: getattr(f, k) for k in _FINDING_COLUMNS}) for f in ex.findings]
+    if ex.status == "failed":
+        findings.append(dict(base, kind="read_error", severity="error", message=ex.error))
+    out = {"documents": [drow], "tasks": tasks, "findings": findings}
+    by_seq = {row["seq"]: row for row in tasks}
+    for norm in registered():
+        to_row = norm.row or _default_row
+        if norm.annotates == "tasks":
+            for f in ex.results(norm.name):
+                by_seq[f.seq].update(to_row(f))
+        elif norm.dataset:
+            out.setdefault(norm.dataset, []).extend(dict(base, **to_row(f)) for f in ex.results(norm.name))
+    return out
+
+
 def _none_if_blank(v):
     if isinstance(v, str) and not v.strip():
         return None

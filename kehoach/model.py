@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 # Where a value sits in its source: 1-based page (None for formats without pages) and a
 # character span in the reader's text for that page or file (None when not applicable).
@@ -186,11 +187,36 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Found:
+    """One normalizer's result with where it came from: the task (seq) or prose block it was
+    found in, its page and line, and the field (task column, "prose", or a unit's role)."""
+    value: Any
+    seq: int | None = None
+    page: int | None = None
+    line: int | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
 class Extraction:
-    """Everything the pipeline learned from one file."""
-    document: Document | None
+    """Everything the pipeline learned from one file: the hand-off between stages.
+
+    Each stage (kehoach.pipeline.STAGES) takes an Extraction and returns a new one with its
+    part filled: read → `document`; recover → `tasks`, `used_fragments`; metadata →
+    `metadata`; normalize → `found[name]` for each registered normalizer. Findings
+    accumulate. A stage that fails sets `status="failed"` and `error`, and the chain stops."""
+    source: str = ""
+    document: Document | None = None
     metadata: Metadata = field(default_factory=Metadata)
     tasks: tuple[Task, ...] = ()
     findings: tuple[Finding, ...] = ()
     status: str = "ok"             # ok | partial | failed
     error: str | None = None
+    # the ReadError subclass's reason code when reading failed ("encrypted", "corrupt", …)
+    error_kind: str | None = None
+    used_fragments: frozenset[int] = frozenset()   # fragment indexes that belong to task tables
+    # normalizer name → its results, in document order (kehoach.normalize.NORMALIZERS)
+    found: dict[str, tuple[Found, ...]] = field(default_factory=dict)
+
+    def results(self, name: str) -> tuple[Found, ...]:
+        return self.found.get(name, ())

@@ -23,6 +23,6 @@ def slug(text: str) -> str:
 
 def alternation(phrases) -> str:
     """A regex alternation of vocabulary phrases, longest first (so 'Nghị định' wins over
-    'Nghị'), each space matching any run of white space."""
-    ordered = sorted({p for p in phrases if p}, key=len, reverse=True)
+    'Nghị'; ties in a fixed order, so the pattern is the same on every run), each space matching any run of white space."""
+    ordered = sorted({p for p in phrases if p}, key=lambda p: (-len(p), p))
     return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in ordered)

@@ -12,7 +12,7 @@ breaks inside a symbol ("468/QĐ- TTg", "01/2020/TT - VPCP", "31/2021/QĐ-" + "T
 into the canonical key. The kind comes from the symbol's type code when it has one, so a
 misprinted type word ("Nghị số 76/NQ-CP") still gives Nghị quyết. A type word followed by a
 bare number ("Nghị quyết số 131") is a short form, resolved against the plan's full citations
-by `resolve_citations`. Parsers never raise; odd input gives an empty list or None.
+by `resolve_citations`. Odd input gives an empty list or None.
 """
 from __future__ import annotations
 
@@ -25,8 +25,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from kehoach.gazetteer import load_yaml
-from kehoach.model import Citation
+from kehoach.model import Citation, Finding, Found
+from kehoach.normalize import Normalizer, value_fields
 from kehoach.normalize.deadlines import match_date
+from kehoach.textutil import alternation
 
 VOCAB_FILE = "citation_types.yaml"
 
@@ -43,7 +45,7 @@ class CitationSettings:
     max_year: int = 2100
 
 
-SETTINGS = CitationSettings()
+DEFAULT = CitationSettings()
 
 # A code: an upper-case letter, then letters, digits or "&" (TTg, SNgV, CCHC&VTLT, QH15).
 # It must end at a word boundary so "Thủ" never yields a code "Th".
@@ -73,14 +75,9 @@ _SYMBOL_AFTER = re.compile(r"[\d\w/]|\s*[/\-–]\s*[\dA-Za-zĐđ]|[.,]\d")
 _YEARLIKE = re.compile(r"(?:1[89]|2\d)\d{2}")
 
 
-def _alt(words) -> str:
-    ordered = sorted({w for w in words if w}, key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in ordered)
-
-
 def _alt_rev(words) -> str:
     """Alternation of the phrases written backwards (for matching on reversed text)."""
-    return _alt(w.lower()[::-1] for w in words if w)
+    return alternation(w.lower()[::-1] for w in words if w)
 
 
 @dataclass(frozen=True)
@@ -95,7 +92,6 @@ class _Vocab:
     # anchored match per number instead of a scan for ~25 phrases over the whole document.
     type_before_rev: re.Pattern
     short_tail: re.Pattern              # after a type word: gap, optional "số", bare number
-    subject_at: re.Pattern
     subject_trailing: re.Pattern
     own_prefix: re.Pattern
 
@@ -130,14 +126,10 @@ def _vocab() -> _Vocab:
             rf"(?:[ \u00a0]*\n?[ \u00a0]*:?[ \u00a0]*(?P<so>{_alt_rev(v['number_words'])}))?"
             rf"(?P<gap>[ \u00a0]*\n?[ \u00a0]*)(?P<tw>{_alt_rev(kind_of_word)})(?!\w)"),
         short_tail=re.compile(
-            rf"(?P<gap>[ \u00a0]*\n?[ \u00a0]*)(?:(?P<so>{_alt(v['number_words'])})[ \u00a0]*:?[ \u00a0]*\n?[ \u00a0]*)?"
+            rf"(?P<gap>[ \u00a0]*\n?[ \u00a0]*)(?:(?P<so>{alternation(v['number_words'])})[ \u00a0]*:?[ \u00a0]*\n?[ \u00a0]*)?"
             rf"(?P<num>\d{{1,5}})(?!\d)"),
-        # The subject opens right after the number/date, or after "của <issuer>".
-        subject_at=re.compile(
-            rf"\s*,?\s*(?:(?i:{_alt(v['issuer_links'])})\s+[^;.\n]{{1,{SETTINGS.subject_window}}}?\s+)?"
-            rf"(?P<op>(?i:{_alt(v['subject_openers'])}))(?!\w)"),
-        subject_trailing=re.compile(rf"(?:[\s,]+(?i:{_alt(v['subject_trailing'])}))+\s*$"),
-        own_prefix=re.compile(rf"^\s*(?i:{_alt(v['own_number_prefixes'])})\s*:?\s*"),
+        subject_trailing=re.compile(rf"(?:[\s,]+(?i:{alternation(v['subject_trailing'])}))+\s*$"),
+        own_prefix=re.compile(rf"^\s*(?i:{alternation(v['own_number_prefixes'])})\s*:?\s*"),
     )
 
 
@@ -175,7 +167,7 @@ class _Number:
     partial: str | None = None      # "31/2021/QĐ" when the issuer part is missing
 
 
-def _number_from(g: dict) -> _Number | None:
+def _number_from(g: dict, cfg: CitationSettings) -> _Number | None:
     num = g.get("num")
     if g.get("ptype"):
         ptype = _canon_code(g["ptype"])
@@ -189,7 +181,7 @@ def _number_from(g: dict) -> _Number | None:
         return None
     codes = _codes(sym)
     year = int(g["year"]) if g.get("year") else None
-    if year is not None and not (SETTINGS.min_year <= year <= SETTINGS.max_year):
+    if year is not None and not (cfg.min_year <= year <= cfg.max_year):
         return None
     types = _vocab().type_of_code
     type_code = codes[0] if codes[0] in types else None
@@ -232,71 +224,75 @@ def _starts_clean(text: str, pos: int) -> bool:
     return pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] in "/.-–_")
 
 
-def _before(low: str, start: int) -> re.Match | None:
-    return _vocab().type_before_rev.match(low[max(0, start - SETTINGS.type_window):start][::-1])
+def _before(low: str, start: int, cfg: CitationSettings) -> re.Match | None:
+    return _vocab().type_before_rev.match(low[max(0, start - cfg.type_window):start][::-1])
 
 
-def _type_word(text: str, low: str, start: int) -> tuple[str | None, int]:
+def _type_word(text: str, low: str, start: int, cfg: CitationSettings) -> tuple[str | None, int]:
     if not low:
-        low_win = unicodedata.normalize("NFC", text[max(0, start - SETTINGS.type_window):start]).lower()
+        low_win = unicodedata.normalize("NFC", text[max(0, start - cfg.type_window):start]).lower()
         m = _vocab().type_before_rev.match(low_win[::-1])
         return (m.group("tw")[::-1], start) if m else (None, start)
-    m = _before(low, start)
+    m = _before(low, start, cfg)
     if not m or (start - m.end() > 0 and low[start - m.end() - 1].isalnum()):
         return None, start
     return m.group("tw")[::-1], start - m.end()
 
 
-def _subject(text: str, end: int, stop: int) -> str | None:
-    tail = text[end: min(stop, end + SETTINGS.subject_window + SETTINGS.subject_max)]
+@functools.lru_cache(maxsize=8)
+def _subject_at(window: int) -> re.Pattern:
+    """The subject opens right after the number/date, or after "của <issuer>" (within window)."""
+    v = load_yaml(VOCAB_FILE)
+    return re.compile(
+        rf"\s*,?\s*(?:(?i:{alternation(v['issuer_links'])})\s+[^;.\n]{{1,{window}}}?\s+)?"
+        rf"(?P<op>(?i:{alternation(v['subject_openers'])}))(?!\w)")
+
+
+def _subject(text: str, end: int, stop: int, cfg: CitationSettings) -> str | None:
+    tail = text[end: min(stop, end + cfg.subject_window + cfg.subject_max)]
     cut = re.search(r";|\n\s*\n|\.(?:\s|$)|\t|\|", tail)
     if cut:
         tail = tail[: cut.start()]
-    m = _vocab().subject_at.match(tail)
+    m = _subject_at(cfg.subject_window).match(tail)
     if not m:
         return None
     subj = _SPACES.sub(" ", tail[m.start("op"):]).strip(" ,:;()“”\"")
     # The next citation of a list cuts the subject after its connector ("… điện tử và").
     subj = _vocab().subject_trailing.sub("", subj).strip(" ,:;(")
-    return subj[: SETTINGS.subject_max] or None
+    return subj[: cfg.subject_max] or None
 
 
 # --- public ---------------------------------------------------------------------------------
 
-def parse_doc_number(s: str | None) -> Citation | None:
+def parse_doc_number(s: str | None, settings: CitationSettings = DEFAULT) -> Citation | None:
     """The plan's own number line ("Số: 18 /KH-UBND", "/KH-SNgV") → Citation, or None.
     A blank number keeps the symbol: key "/KH-SNgV" (the contract's documents.number)."""
-    try:
-        if not isinstance(s, str):
-            return None
-        body = _vocab().own_prefix.sub("", unicodedata.normalize("NFC", s), count=1)
-        m = _OWN.match(body)
-        if not m:
-            return None
-        n = _number_from(m.groupdict())
-        if n is None:
-            return None
-        administrative = bool(m.group("sym2"))
-        return Citation(raw=s.strip(), kind=_kind(n, None, administrative), number=n.number,
-                        year=n.year, symbol=n.symbol, key=n.key, issuer=_issuer(n))
-    except Exception:  # noqa: BLE001 - header text is free text
+    if not isinstance(s, str):
         return None
+    body = _vocab().own_prefix.sub("", unicodedata.normalize("NFC", s), count=1)
+    m = _OWN.match(body)
+    if not m:
+        return None
+    n = _number_from(m.groupdict(), settings)
+    if n is None:
+        return None
+    administrative = bool(m.group("sym2"))
+    return Citation(raw=s.strip(), kind=_kind(n, None, administrative), number=n.number,
+                    year=n.year, symbol=n.symbol, key=n.key, issuer=_issuer(n))
 
 
-def _own_key(own_number) -> str | None:
+def _own_key(own_number, cfg: CitationSettings) -> str | None:
     if isinstance(own_number, Citation):
         return own_number.key if own_number.number else None
-    c = parse_doc_number(own_number) if isinstance(own_number, str) else None
+    c = parse_doc_number(own_number, cfg) if isinstance(own_number, str) else None
     return c.key if c and c.number else None
 
 
-def find_citations(text: str | None, *, own_number: str | Citation | None = None) -> list[Citation]:
+def find_citations(text: str | None, *, own_number: str | Citation | None = None,
+                   settings: CitationSettings = DEFAULT) -> list[Citation]:
     """Every citation in `text`, in order, spans relative to `text`. `own_number` (the plan's
     number as printed, or its parsed Citation) is not a citation of the plan."""
-    try:
-        return _find(text if isinstance(text, str) else "", _own_key(own_number))
-    except Exception:  # noqa: BLE001
-        return []
+    return _find(text if isinstance(text, str) else "", _own_key(own_number, settings), settings)
 
 
 def _core_matches(text: str) -> list[re.Match]:
@@ -319,24 +315,21 @@ def _core_matches(text: str) -> list[re.Match]:
     return out
 
 
-def _find(text: str, own_key: str | None) -> list[Citation]:
+def _find(text: str, own_key: str | None, cfg: CitationSettings) -> list[Citation]:
     low = _lower(text)
     hits = []
     for m in _core_matches(text):
-        n = _number_from(m.groupdict())
+        n = _number_from(m.groupdict(), cfg)
         if n is None or (own_key and n.key == own_key):
             continue
-        tw, raw_start = _type_word(text, low, m.start())
+        tw, raw_start = _type_word(text, low, m.start(), cfg)
         if m.group("sym2") and "-" not in n.symbol and tw is None:
             continue    # "N/ORG" alone is too loose; with a type word ("Công văn số 6006/BGDĐT") it is one
         hits.append((m, n, tw, raw_start))
     found: list[tuple[int, int, Citation]] = []
     for i, (m, n, tw, raw_start) in enumerate(hits):
         stop = hits[i + 1][3] if i + 1 < len(hits) else len(text)
-        try:
-            found.append(_citation(text, m, n, tw, raw_start, stop))
-        except Exception:  # noqa: BLE001 - one odd match must not lose the document's others
-            continue
+        found.append(_citation(text, m, n, tw, raw_start, stop, cfg))
     if low:
         found.extend(_short_forms(text, low, [(s, e) for s, e, _ in found]))
     found.sort(key=lambda x: x[0])
@@ -344,7 +337,7 @@ def _find(text: str, own_key: str | None) -> list[Citation]:
 
 
 def _citation(text: str, m: re.Match, n: _Number, tw: str | None, raw_start: int,
-              stop: int) -> tuple[int, int, Citation]:
+              stop: int, cfg: CitationSettings) -> tuple[int, int, Citation]:
     end = m.end()
     date = None
     md = match_date(text, end)
@@ -354,7 +347,7 @@ def _citation(text: str, m: re.Match, n: _Number, tw: str | None, raw_start: int
     c = Citation(raw=_SPACES.sub(" ", text[raw_start:end]).strip(),
                  kind=_kind(n, tw, bool(m.group("sym2"))), number=n.number, year=year,
                  symbol=n.symbol, key=n.key, issuer=_issuer(n), date=date,
-                 subject=_subject(text, end, stop), span=(raw_start, end),
+                 subject=_subject(text, end, stop, cfg), span=(raw_start, end),
                  conflict="incomplete_symbol" if n.partial else None)
     return raw_start, end, c
 
@@ -401,10 +394,7 @@ def resolve_citations(citations: list[Citation]) -> list[Citation]:
     filled from other mentions of the same key when those agree; conflicts are flagged:
     the same key printed with different dates, and two numbers of one symbol whose digits
     are a permutation of each other with compatible dates (486/QĐ-TTg vs 468/QĐ-TTg)."""
-    try:
-        return _resolve(list(citations or []))
-    except Exception:  # noqa: BLE001
-        return list(citations or [])
+    return _resolve(list(citations or []))
 
 
 def _resolve(cits: list[Citation]) -> list[Citation]:
@@ -478,3 +468,40 @@ def _transpositions(cits: list[Citation], dates: dict[str, set[dt.date]],
                     continue
                 conflicts[a].append(f"transposed_number:{b}")
                 conflicts[b].append(f"transposed_number:{a}")
+
+
+# --- the pipeline stage -----------------------------------------------------------------------
+
+_TASK_FIELDS = ("objective", "task", "output", "deadline", "basis", "lead", "support")
+
+
+def _run(ex, settings: CitationSettings, errors):
+    """Citations of the prose blocks in reading order, then of the task cells, resolved
+    across the document (short forms, dates, conflicts)."""
+    own = ex.metadata.number
+    found: list[Found] = []
+    for b in ex.document.blocks:
+        for c in errors.run_value(find_citations, b.text, own_number=own, settings=settings, default=[],
+                                  page=b.page, line=b.line):
+            found.append(Found(c, page=b.page, field="prose"))
+    for t in ex.tasks:
+        for f in _TASK_FIELDS:
+            for c in errors.run_value(find_citations, getattr(t, f) or "", own_number=own, settings=settings,
+                                      default=[], seq=t.seq, page=t.page_start, line=t.line_start):
+                found.append(Found(c, seq=t.seq, page=t.page_start, field=f))
+    resolved = errors.run_value(resolve_citations, [x.value for x in found], default=None)
+    if resolved is not None and len(resolved) == len(found):
+        found = [dataclasses.replace(x, value=c) for x, c in zip(found, resolved)]
+    notes = tuple(Finding(kind="citation_conflict", severity="warning", seq=x.seq, page=x.page,
+                          value=x.value.raw, message=x.value.conflict)
+                  for x in found if x.value.conflict)
+    return found, notes
+
+
+def _row(f: Found) -> dict:
+    return dict(seq=f.seq, page=f.page, field=f.field, **value_fields(f.value, (
+        "raw", "kind", "number", "year", "symbol", "key", "issuer", "date", "subject", "conflict",
+        "resolved_from")))
+
+
+NORMALIZER = Normalizer(name="citations", run=_run, settings=CitationSettings, dataset="citations", row=_row)

@@ -15,7 +15,7 @@ Among recurring, continuous, conditional and period, the one printed first wins,
 a recurrence beats the period it is anchored to ("Tháng 12 hằng năm" is every December).
 A cell with several items takes its first item's parse and keeps all of them in `items`.
 Years missing from the text come from the caller (`year`: section or plan year, else
-`doc_date`), never from today. Nothing here raises: unknown text gives kind "unparsed".
+`doc_date`), never from today. Unknown text gives kind "unparsed".
 """
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from kehoach.gazetteer import load_yaml
-from kehoach.model import Deadline
+from kehoach.model import Deadline, Finding, Found
+from kehoach.normalize import Normalizer, plan_year
+from kehoach.textutil import alternation
 
 VOCAB_FILE = "deadline_vocab.yaml"
 
@@ -42,16 +44,10 @@ class DeadlineSettings:
     marker_window: int = 40
 
 
-SETTINGS = DeadlineSettings()
+DEFAULT = DeadlineSettings()
 
 
 # --- vocabulary -----------------------------------------------------------------------------
-
-def _alt(words) -> str:
-    """Regex alternation of vocabulary phrases, longest first, spaces matching any run."""
-    ordered = sorted({w for w in words if w}, key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in ordered)
-
 
 @dataclass(frozen=True)
 class _Vocab:
@@ -83,9 +79,9 @@ _QNUM = r"(?:iv|iii|ii|i|[1-4])(?!\w)"
 def _vocab() -> _Vocab:
     v = load_yaml(VOCAB_FILE)
     cal = v["calendar"]
-    day, month, year, quarter = (_alt(cal[k]) for k in ("day", "month", "year", "quarter"))
+    day, month, year, quarter = (alternation(cal[k]) for k in ("day", "month", "year", "quarter"))
     halves = {" ".join(k.split()): int(n) for k, n in cal["halves"].items()}
-    joins = _alt(cal["quarter_joins"])
+    joins = alternation(cal["quarter_joins"])
     sep = r"\s*[/.\-]\s*"
     # Order matters: the first alternative that matches at a position wins, so full dates
     # come before months and months before bare years.
@@ -94,7 +90,7 @@ def _vocab() -> _Vocab:
         rf"|(?P<dmy2>(?:(?:{day})\s+)?(?P<d2>\d{{1,2}})\s+(?:{month})\s+(?P<m2>\d{{1,2}})\s*,?\s*(?:{year})\s+(?P<y2>{_YEAR})(?!\d))"
         rf"|(?P<dm2>(?:{day})\s+(?P<d4>\d{{1,2}})\s+(?:{month})\s+(?P<m4>\d{{1,2}})(?!\d))"
         rf"|(?P<dm>(?<![\d/])(?P<d3>\d{{1,2}})\s*/\s*(?P<m3>\d{{1,2}})(?![\d/]))"
-        rf"|(?P<half>(?P<hw>{_alt(halves)})(?:\s+(?P<yh>{_YEAR}))?(?!\d))"
+        rf"|(?P<half>(?P<hw>{alternation(halves)})(?:\s+(?P<yh>{_YEAR}))?(?!\d))"
         rf"|(?P<q>(?:{quarter})\s*(?P<q1>{_QNUM})(?:\s*(?:{joins})\s*(?:(?:{quarter})\s*)?(?P<q2>{_QNUM}))?"
         rf"(?:\s*(?:/|-|–|(?:{year}))\s*(?P<yq>{_YEAR}))?(?!\d))"
         rf"|(?P<mon>(?:{month})\s*(?P<mo>\d{{1,2}})(?:\s*(?:/|-|(?:{year}))\s*(?P<ym>{_YEAR}))?(?![\d/]))"
@@ -103,13 +99,13 @@ def _vocab() -> _Vocab:
     )
     bd = v["by_date"]
     rel = v["relative"]
-    units = _alt(rel["duration_units"])
+    units = alternation(rel["duration_units"])
     duration = rf"\d{{1,3}}\s*(?:{units})"
     rec = v["recurring"]
     periods = {" ".join(k.split()): val for k, val in rec["periods"].items()}
     conn = [c for c in rec["connectors"] if c.strip()]
     # A word token must end at a word boundary; a punctuation token ("/", ",") need not.
-    token = re.compile(rf"\s*({_alt(periods)}|{_alt(conn)}|{_alt(rec['triggers'])})(?:(?<!\w)|(?!\w))")
+    token = re.compile(rf"\s*({alternation(periods)}|{alternation(conn)}|{alternation(rec['triggers'])})(?:(?<!\w)|(?!\w))")
     oe = v["open_end"]
     return _Vocab(
         variants=tuple((re.compile(rf"(?<!\w){re.escape(a)}(?!\w)"), b)
@@ -119,18 +115,18 @@ def _vocab() -> _Vocab:
         before=tuple(bd["before"]),
         until=tuple(bd["until"]),
         fillers=tuple(bd["fillers"]),
-        relative=re.compile(rf"(?<!\w)(?:{_alt(rel['markers'])})(?!\w)"),
+        relative=re.compile(rf"(?<!\w)(?:{alternation(rel['markers'])})(?!\w)"),
         duration_rel=re.compile(
-            rf"(?<!\w)(?:(?:{_alt(rel['duration_prefixes'])})\s+{duration}(?!\w)"
-            rf"|{duration}\s+(?:{_alt(rel['duration_anchors'])})(?!\w))"),
-        continuous=re.compile(rf"(?<!\w)(?:{_alt(v['continuous'])})(?!\w)"),
-        recur_trigger=re.compile(rf"(?<!\w)(?:{_alt(rec['triggers'])})(?!\w)"),
+            rf"(?<!\w)(?:(?:{alternation(rel['duration_prefixes'])})\s+{duration}(?!\w)"
+            rf"|{duration}\s+(?:{alternation(rel['duration_anchors'])})(?!\w))"),
+        continuous=re.compile(rf"(?<!\w)(?:{alternation(v['continuous'])})(?!\w)"),
+        recur_trigger=re.compile(rf"(?<!\w)(?:{alternation(rec['triggers'])})(?!\w)"),
         recur_token=token,
         recur_periods=periods,
         recur_connectors=frozenset(" ".join(c.split()) for c in conn) | frozenset(rec["triggers"]),
         recur_order=tuple(rec["order"]),
-        conditional=re.compile(rf"(?<!\w)(?:{_alt(v['conditional'])})(?!\w)"),
-        open_suffix=re.compile(rf"(?<!\w)(?:{_alt(oe['suffixes'])})(?!\w)"),
+        conditional=re.compile(rf"(?<!\w)(?:{alternation(v['conditional'])})(?!\w)"),
+        open_suffix=re.compile(rf"(?<!\w)(?:{alternation(oe['suffixes'])})(?!\w)"),
         open_prefixes=tuple(oe["prefixes"]),
     )
 
@@ -178,16 +174,16 @@ def _span(y: int | None, m1: int, m2: int) -> tuple[dt.date | None, dt.date | No
     return dt.date(y, m1, 1), _month_end(y, m2)
 
 
-def _year_ok(y: int | None) -> int | None:
-    return y if y is not None and SETTINGS.min_year <= y <= SETTINGS.max_year else None
+def _year_ok(y: int | None, s: DeadlineSettings) -> int | None:
+    return y if y is not None and s.min_year <= y <= s.max_year else None
 
 
-def _atom(m: re.Match, default_year: int | None) -> _Atom | None:
+def _atom(m: re.Match, default_year: int | None, s: DeadlineSettings) -> _Atom | None:
     g = m.groupdict()
     pos, end = m.span()
 
     def y_of(key: str) -> int | None:
-        return _year_ok(int(g[key])) if g.get(key) else default_year
+        return _year_ok(int(g[key]), s) if g.get(key) else default_year
 
     try:
         if g["dmy"] or g["dmy2"] or g["dm"] or g["dm2"]:
@@ -212,7 +208,7 @@ def _atom(m: re.Match, default_year: int | None) -> _Atom | None:
             y = y_of("ym") if g["mon"] else y_of("ym2")
             return _Atom(pos, end, *_span(y, mo, mo), False)
         if g["yr"]:
-            y = _year_ok(int(g["y"]))
+            y = _year_ok(int(g["y"]), s)
             if y is None:
                 return None
             return _Atom(pos, end, dt.date(y, 1, 1), dt.date(y, 12, 31), False)
@@ -221,10 +217,10 @@ def _atom(m: re.Match, default_year: int | None) -> _Atom | None:
     return None
 
 
-def _atoms(t: str, default_year: int | None) -> list[_Atom]:
+def _atoms(t: str, default_year: int | None, s: DeadlineSettings) -> list[_Atom]:
     out = []
     for m in _vocab().atoms.finditer(t):
-        a = _atom(m, default_year)
+        a = _atom(m, default_year, s)
         if a is not None:
             out.append(a)
     return out
@@ -249,10 +245,10 @@ def _strip_fillers(before: str) -> str:
         t = t[: len(t) - len(f)].strip(" ,:")
 
 
-def _by_date(t: str, atoms: list[_Atom]) -> Deadline | None:
+def _by_date(t: str, atoms: list[_Atom], s: DeadlineSettings) -> Deadline | None:
     v = _vocab()
     for a in atoms:
-        before = _strip_fillers(t[max(0, a.pos - SETTINGS.marker_window): a.pos])
+        before = _strip_fillers(t[max(0, a.pos - s.marker_window): a.pos])
         if _ends_with(before, v.until):
             end = a.end
         elif _ends_with(before, v.before):
@@ -284,7 +280,7 @@ def _recurrence(t: str) -> tuple[int, str] | None:
     return None
 
 
-def _period(t: str, atoms: list[_Atom]) -> Deadline:
+def _period(t: str, atoms: list[_Atom], s: DeadlineSettings) -> Deadline:
     if len(atoms) == 1 and atoms[0].day:
         a = atoms[0]
         return Deadline(kind="date", start=a.start, end=a.end)
@@ -294,7 +290,7 @@ def _period(t: str, atoms: list[_Atom]) -> Deadline:
     end = max(ends) if ends else None
     v = _vocab()
     first = atoms[0]
-    lead_in = _strip_fillers(t[max(0, first.pos - SETTINGS.marker_window): first.pos])
+    lead_in = _strip_fillers(t[max(0, first.pos - s.marker_window): first.pos])
     open_end = bool(v.open_suffix.search(t, atoms[-1].end_pos)) or (
         len(atoms) == 1 and _ends_with(lead_in, v.open_prefixes) is not None)
     if open_end:
@@ -307,10 +303,10 @@ def _first(pattern: re.Pattern, t: str) -> int | None:
     return m.start() if m else None
 
 
-def _parse_item(t: str, default_year: int | None) -> Deadline:
+def _parse_item(t: str, default_year: int | None, s: DeadlineSettings) -> Deadline:
     v = _vocab()
-    atoms = _atoms(t, default_year)
-    hit = _by_date(t, atoms)
+    atoms = _atoms(t, default_year, s)
+    hit = _by_date(t, atoms, s)
     if hit:
         return hit
     rec = _recurrence(t)
@@ -332,29 +328,26 @@ def _parse_item(t: str, default_year: int | None) -> Deadline:
         kind = "recurring"
     recurrence = rec[1] if rec else None
     if kind == "period":
-        return _period(t, atoms)
+        return _period(t, atoms, s)
     return Deadline(kind=kind, recurrence=recurrence if kind in ("recurring", "continuous") else None)
 
 
 # --- public ---------------------------------------------------------------------------------
 
 def parse_deadline(text: str | None, *, doc_date: dt.date | None = None,
-                   year: int | None = None) -> Deadline:
+                   year: int | None = None, settings: DeadlineSettings = DEFAULT) -> Deadline:
     """Parse one deadline cell. `year`: the year of the task's section ("NĂM 2021") or of the
     plan; `doc_date`: the plan's issue date, used for the year when `year` is None."""
     raw = text if isinstance(text, str) else ""
-    try:
-        default_year = year if year is not None else (doc_date.year if doc_date else None)
-        items = _items(_prepare(raw))
-        if not items:
-            return Deadline(kind="none", text=raw)
-        parsed = [_with_text(_parse_item(it, default_year), it) for it in items]
-        head = parsed[0]
-        return Deadline(kind=head.kind, start=head.start, end=head.end,
-                        recurrence=head.recurrence, open_end=head.open_end, text=raw,
-                        items=tuple(parsed) if len(parsed) > 1 else ())
-    except Exception:  # noqa: BLE001 - a parser of free text must never stop the pipeline
-        return Deadline(kind="unparsed", text=raw)
+    default_year = year if year is not None else (doc_date.year if doc_date else None)
+    items = _items(_prepare(raw))
+    if not items:
+        return Deadline(kind="none", text=raw)
+    parsed = [_with_text(_parse_item(it, default_year, settings), it) for it in items]
+    head = parsed[0]
+    return Deadline(kind=head.kind, start=head.start, end=head.end,
+                    recurrence=head.recurrence, open_end=head.open_end, text=raw,
+                    items=tuple(parsed) if len(parsed) > 1 else ())
 
 
 def _with_text(d: Deadline, text: str) -> Deadline:
@@ -362,38 +355,63 @@ def _with_text(d: Deadline, text: str) -> Deadline:
                     open_end=d.open_end, text=text)
 
 
-def section_year(title: str | None) -> int | None:
+def section_year(title: str | None, settings: DeadlineSettings = DEFAULT) -> int | None:
     """First plausible year printed in a section title ("NĂM 2021", "NĂM 2023 - 2025")."""
     for m in re.finditer(rf"(?<!\d){_YEAR}(?!\d)", title or ""):
-        y = _year_ok(int(m.group()))
+        y = _year_ok(int(m.group()), settings)
         if y:
             return y
     return None
 
 
-def match_date(text: str, pos: int = 0, *, year: int | None = None) -> tuple[dt.date, int] | None:
+def match_date(text: str, pos: int = 0, *, year: int | None = None,
+               settings: DeadlineSettings = DEFAULT) -> tuple[dt.date, int] | None:
     """A full date starting at `pos` (after spaces and the day word): "ngày 08/4/2020",
     "ngày 15 tháng 9 năm 2022". Returns the date and the offset where it ends in `text`.
     Lower-casing keeps offsets because Vietnamese letters keep their length."""
-    try:
-        seg = text[pos: pos + 48]
-        low = unicodedata.normalize("NFC", seg).lower()
-        if len(low) != len(seg):
-            return None
-        m = _day_prefix().match(low)
-        start = m.end() if m else 0
-        am = _vocab().atoms.match(low, start)
-        if not am:
-            return None
-        a = _atom(am, year)
-        if a is None or not a.day or a.start is None:
-            return None
-        return a.start, pos + am.end()
-    except Exception:  # noqa: BLE001
+    seg = text[pos: pos + 48]
+    low = unicodedata.normalize("NFC", seg).lower()
+    if len(low) != len(seg):
         return None
+    m = _day_prefix().match(low)
+    start = m.end() if m else 0
+    am = _vocab().atoms.match(low, start)
+    if not am:
+        return None
+    a = _atom(am, year, settings)
+    if a is None or not a.day or a.start is None:
+        return None
+    return a.start, pos + am.end()
+
+
+# --- the pipeline stage -----------------------------------------------------------------------
+
+def _run(ex, settings: DeadlineSettings, errors):
+    """Each task's deadline cell parsed, the year taken from its section or the plan."""
+    year = plan_year(ex)
+    found, notes = [], []
+    for t in ex.tasks:
+        d = errors.run_value(parse_deadline, t.deadline, seq=t.seq, page=t.page_start, line=t.line_start,
+                             year=section_year(t.section_title, settings) or year,
+                             doc_date=ex.metadata.issued, settings=settings,
+                             default=Deadline(kind="unparsed", text=t.deadline or ""))
+        found.append(Found(d, seq=t.seq, page=t.page_start, line=t.line_start, field="deadline"))
+        if d.kind == "unparsed":
+            notes.append(Finding(kind="deadline_unparsed", severity="warning", seq=t.seq, page=t.page_start,
+                                 line=t.line_start, value=t.deadline, message="deadline not understood"))
+    return found, notes
+
+
+def _row(f) -> dict:
+    d = f.value
+    return dict(deadline_kind=d.kind, deadline_start=d.start, deadline_end=d.end,
+                deadline_recurrence=d.recurrence)
+
+
+NORMALIZER = Normalizer(name="deadlines", run=_run, settings=DeadlineSettings, annotates="tasks", row=_row)
 
 
 @functools.lru_cache(maxsize=1)
 def _day_prefix() -> re.Pattern:
-    day = _alt(load_yaml(VOCAB_FILE)["calendar"]["day"])
+    day = alternation(load_yaml(VOCAB_FILE)["calendar"]["day"])
     return re.compile(rf"\s*,?\s*(?:{day})\s+")

@@ -13,7 +13,7 @@ comparator ("tối thiểu" → >=, "tối đa" → <=, "trên" → >, "07-09" �
 A percentage whose own cell names no indicator takes the indicator named by another cell of
 the same table row ("Nâng cao tỷ lệ giải quyết hồ sơ TTHC trước hạn" | … | "Đạt trên 96%").
 Values in other units need an indicator of their own that admits that unit, so deadlines
-("15 ngày làm việc") never become targets. Parsers never raise.
+("15 ngày làm việc") never become targets.
 """
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from kehoach.gazetteer import load_yaml
-from kehoach.model import Target
+from kehoach.model import Found, Target
+from kehoach.normalize import Normalizer, plan_year, value_fields
+from kehoach.normalize.deadlines import section_year
 
 VOCAB_FILE = "indicators.yaml"
 
@@ -39,7 +41,7 @@ class TargetSettings:
     max_year: int = 2100
 
 
-SETTINGS = TargetSettings()
+DEFAULT = TargetSettings()
 
 
 def _phrase(p: str) -> str:
@@ -95,8 +97,8 @@ def _alt(phrases) -> str:
     return "|".join(_phrase(p) for p in sorted(phrases, key=len, reverse=True))
 
 
-def _indicators(entries: list[dict], norm: _Normalizer) -> tuple[_Indicator, ...]:
-    gap = rf"(?:\s+\S+){{0,{SETTINGS.trigger_gap_words}}}?\s+"
+def _indicators(entries: list[dict], norm: _Normalizer, s: TargetSettings) -> tuple[_Indicator, ...]:
+    gap = rf"(?:\s+\S+){{0,{s.trigger_gap_words}}}?\s+"
     out = []
     for e in entries:
         trig = []
@@ -108,8 +110,8 @@ def _indicators(entries: list[dict], norm: _Normalizer) -> tuple[_Indicator, ...
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=1)
-def _vocab() -> _Vocab:
+@functools.lru_cache(maxsize=8)
+def _vocab(s: TargetSettings = DEFAULT) -> _Vocab:
     y = load_yaml(VOCAB_FILE)
     abbrev_map = {k.lower(): v for k, v in y["abbreviations"].items()}
     norm = _Normalizer(tuple(y.get("orthography", {}).items()),
@@ -136,7 +138,7 @@ def _vocab() -> _Vocab:
         # A comma between digits is a decimal comma ("97,5%"), not a piece boundary.
         piece_split=re.compile(rf"(?<!\d),|,(?!\d)|\s(?:{_alt(y['piece_conjunctions'])})\s|\(|\)", re.IGNORECASE),
         date_month=re.compile(rf"(?:{_alt(y['date_month_words'])})\s+\d{{1,2}}\s*$", re.IGNORECASE),
-        indicators=_indicators(y["indicators"], norm),
+        indicators=_indicators(y["indicators"], norm, s),
     )
 
 
@@ -224,9 +226,9 @@ def _num(s: str) -> float | None:
         return None
 
 
-def _comparator(text: str, piece_start: int, value_start: int, unit_end: int) -> str:
-    v = _vocab()
-    words = _norm(text[piece_start:value_start]).split()[-SETTINGS.cue_words:]
+def _comparator(text: str, piece_start: int, value_start: int, unit_end: int, s: TargetSettings) -> str:
+    v = _vocab(s)
+    words = _norm(text[piece_start:value_start]).split()[-s.cue_words:]
     i = len(words)
     while i > 0:
         for cue, cmp_ in v.cues:
@@ -243,24 +245,24 @@ def _comparator(text: str, piece_start: int, value_start: int, unit_end: int) ->
     return "="
 
 
-def _indicator(norm_text: str) -> _Indicator | None:
+def _indicator(norm_text: str, s: TargetSettings) -> _Indicator | None:
     best, best_w = None, 0
     words = set(norm_text.split())
-    for ind in _vocab().indicators:
+    for ind in _vocab(s).indicators:
         for pat, w, need in ind.triggers:
             if w > best_w and need <= words and pat.search(norm_text):
                 best, best_w = ind, w
     return best
 
 
-def _year(text: str, default: int | None) -> int | None:
-    v = _vocab()
+def _year(text: str, default: int | None, s: TargetSettings) -> int | None:
+    v = _vocab(s)
     for m in v.year.finditer(text):
         before = text[max(0, m.start() - 12): m.start()]
         if v.date_month.search(before):
             continue                    # "ngày 15 tháng 9 năm 2022" is a date, not a target year
         y = int(m.group("y"))
-        if SETTINGS.min_year <= y <= SETTINGS.max_year:
+        if s.min_year <= y <= s.max_year:
             return y
     return default
 
@@ -272,16 +274,16 @@ class _Group:
     span: list[int]         # the words that name what is measured
 
 
-def _groups(text: str, clause: Range) -> list[_Group]:
+def _groups(text: str, clause: Range, s: TargetSettings) -> list[_Group]:
     """One group per value; value-less pieces join the value piece before them, or the one
     after them when it needs a name and its value closes it (see module docstring)."""
-    v = _vocab()
+    v = _vocab(s)
     pieces = _split(text, clause, v.piece_split)
     values = [list(v.value.finditer(text, *p)) for p in pieces]
     spans: dict[int, list[int]] = {i: [p[0], p[1]] for i, p in enumerate(pieces) if values[i]}
     if not spans:
         return []
-    named = {i: _indicator(_norm(text[p[0]:p[1]])) is not None for i, p in enumerate(pieces) if values[i]}
+    named = {i: _indicator(_norm(text[p[0]:p[1]]), s) is not None for i, p in enumerate(pieces) if values[i]}
     for i, p in enumerate(pieces):
         if values[i]:
             continue
@@ -309,8 +311,8 @@ def _value_closes(text: str, piece: Range, m: re.Match) -> bool:
     return before > after
 
 
-def _row_targets(text: str, row: list[Range], year: int | None) -> list[Target]:
-    v = _vocab()
+def _row_targets(text: str, row: list[Range], year: int | None, s: TargetSettings) -> list[Target]:
+    v = _vocab(s)
     found: list[tuple[int, Target]] = []
     orphans: list[tuple[int, Target]] = []
     valued_cells: set[int] = set()
@@ -321,16 +323,16 @@ def _row_targets(text: str, row: list[Range], year: int | None) -> list[Target]:
             if not v.value.search(text, *clause):
                 continue
             prev: tuple[str | None, int] = (None, clause[0])
-            for g in _groups(text, clause):
+            for g in _groups(text, clause, s):
                 valued_cells.add(ci)
                 joined = v.conj.search(text, prev[1], g.piece[0] + 1) is not None
-                t, cmp_used = _target(text, g, year, prev[0] if joined else None)
+                t, cmp_used = _target(text, g, year, prev[0] if joined else None, s)
                 prev = (cmp_used, g.piece[1])
                 if t is None:
                     continue
                 (found if t.indicator or t.unit != "%" else orphans).append((ci, t))
     # Only rows with an unnamed percentage need their other cells' indicators.
-    cell_inds = [None if (ci in valued_cells or not orphans) else _indicator(_norm(text[c[0]:c[1]]))
+    cell_inds = [None if (ci in valued_cells or not orphans) else _indicator(_norm(text[c[0]:c[1]]), s)
                  for ci, c in enumerate(row)]
     for ci, t in orphans:
         ind = _nearest(cell_inds, ci)
@@ -344,8 +346,9 @@ def _nearest(inds: list[_Indicator | None], ci: int) -> _Indicator | None:
     return next((inds[j] for j in order if j != ci and inds[j] is not None), None)
 
 
-def _target(text: str, g: _Group, year: int | None, prev_cmp: str | None) -> tuple[Target | None, str | None]:
-    v = _vocab()
+def _target(text: str, g: _Group, year: int | None, prev_cmp: str | None,
+            cfg: TargetSettings) -> tuple[Target | None, str | None]:
+    v = _vocab(cfg)
     m = g.value
     unit = v.unit_canon.get(" ".join(m.group("unit").lower().split()), m.group("unit"))
     v1 = _num(m.group("v1"))
@@ -354,35 +357,73 @@ def _target(text: str, g: _Group, year: int | None, prev_cmp: str | None) -> tup
         return None, None
     s, e = g.span
     norm = _norm(text[s:e])
-    ind = _indicator(norm)
+    ind = _indicator(norm, cfg)
     if unit != "%" and (ind is None or unit not in ind.units):
         return None, None
     if v2 is not None and v2 > v1:
         cmp_, vmax = "range", v2
     else:
-        cmp_, vmax = _comparator(text, g.piece[0], m.start(), m.end()), None
+        cmp_, vmax = _comparator(text, g.piece[0], m.start(), m.end(), cfg), None
         # "Cắt giảm ít nhất 20% TTHC và 20% chi phí tuân thủ": a bare value right after "và"
         # shares the comparator of the value before it (the caller passes it only then).
         if cmp_ == "=" and prev_cmp not in (None, "=", "range") and not _norm(text[g.piece[0]:m.start()]):
             cmp_ = prev_cmp
     return Target(text=" ".join(text[s:e].split()).strip(" ,;.-–"), indicator=ind.id if ind else None,
                   comparator=cmp_, value=v1, value_max=vmax, unit=unit,
-                  year=_year(text[s:e], year), span=(s, e)), cmp_
+                  year=_year(text[s:e], year, cfg), span=(s, e)), cmp_
 
 
 # --- public ---------------------------------------------------------------------------------
 
-def find_targets(text: str | None, *, year: int | None = None) -> list[Target]:
+def find_targets(text: str | None, *, year: int | None = None,
+                 settings: TargetSettings = DEFAULT) -> list[Target]:
     """Targets in a plan's prose or table rows. Pass a table row as its cells joined by tabs
     (so a value cell can borrow the indicator its task cell names) and prose as whole text
     (so a sentence cut by a page break is joined). `year`: the plan's or section's year,
     used when the text names none. Spans are offsets into `text`."""
     if not isinstance(text, str) or not text.strip():
         return []
-    try:
-        out: list[Target] = []
-        for row in _rows(text):
-            out.extend(_row_targets(text, row, year))
-        return out
-    except Exception:  # noqa: BLE001 - free text must never stop the pipeline
-        return []
+    out: list[Target] = []
+    for row in _rows(text):
+        out.extend(_row_targets(text, row, year, settings))
+    return out
+
+
+# --- the pipeline stage -----------------------------------------------------------------------
+
+def _run(ex, settings: TargetSettings, errors):
+    """Targets of the prose as one text (a sentence cut by a page break is joined) and of each
+    task row as its cells joined by tabs, a merged objective only with its first task."""
+    year = plan_year(ex)
+    found: list[Found] = []
+    offsets, parts, pos = [], [], 0
+    for b in ex.document.blocks:
+        offsets.append((pos, b.page))
+        parts.append(b.text)
+        pos += len(b.text) + 2
+    prose = "\n\n".join(parts)
+    for tg in errors.run_value(find_targets, prose, year=year, settings=settings, default=[]):
+        page = None
+        if tg.span:
+            page = next((pg for off, pg in reversed(offsets) if off <= tg.span[0]), None)
+        found.append(Found(tg, page=page, field="prose"))
+    seen_objectives = set()
+    for t in ex.tasks:
+        key = (t.table, t.stt, t.objective)
+        cells = [t.objective if key not in seen_objectives else "", t.task, t.output, t.lead, t.support,
+                 t.deadline, t.basis]
+        seen_objectives.add(key)
+        row_text = "\t".join((c or "").replace("\t", " ") for c in cells)
+        row_year = section_year(t.section_title) or year
+        for tg in errors.run_value(find_targets, row_text, year=row_year, settings=settings, default=[],
+                                   seq=t.seq, page=t.page_start, line=t.line_start):
+            found.append(Found(tg, seq=t.seq, page=t.page_start, field="task_row"))
+    return found, ()
+
+
+def _row(f: Found) -> dict:
+    return dict(seq=f.seq, page=f.page, **value_fields(f.value, (
+        "text", "indicator", "comparator", "value", "value_max", "unit", "year")))
+
+
+NORMALIZER = Normalizer(name="targets", run=_run, settings=TargetSettings, dataset="targets", row=_row)

@@ -1,0 +1,116 @@
+"""Putting back cells a horizontal merge shifted left, by what each column's values look like."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from kehoach.extract.labels import is_label
+from kehoach.extract.recover.headers import Header
+from kehoach.extract.recover.layout import _Line
+from kehoach.extract.recover.settings import DATA_FIELDS, RecoverSettings
+from kehoach.extract.recover.text import _norm, _words
+from kehoach.gazetteer import load_yaml
+
+
+# --- alignment: putting back cells a horizontal merge shifted left ------------------------
+
+def _kind_vocab() -> dict[str, list[str]]:
+    return load_yaml("column_types.yaml")["kinds"]
+
+
+# Pure on a cell's text; alignment asks about each value once per candidate placement.
+@functools.lru_cache(maxsize=8192)
+def value_kind(value: str) -> str | None:
+    """deadline | unit | product | None, by the longest vocabulary phrase the value starts with;
+    a value holding a date reads as a deadline."""
+    v = _norm(value)
+    if not v:
+        return None
+    best, best_len = None, 0
+    for kind, phrases in _kind_vocab().items():
+        for p in phrases:
+            if len(p) > best_len and (v == p or v.startswith(p + " ") or v.startswith(p + ",")
+                                       or v.startswith(p + "/") or (p.endswith(" ") and v.startswith(p))
+                                       or (p[-1].isdigit() and v.startswith(p))):
+                best, best_len = kind, len(p)
+    if best is None and re.fullmatch(r"[^a-zà-ỹđ]*\d{1,2}/\d{1,2}/\d{2,4}[^a-zà-ỹđ]*", v):
+        return "deadline"
+    if best is None and re.fullmatch(r"(năm )?20\d\d( ?[-–] ?20\d\d)?", v):
+        return "deadline"
+    return best
+
+
+def _fit(fieldname: str | None, value: str, settings: RecoverSettings) -> float:
+    if not value or fieldname is None:
+        return 0.0
+    kind = value_kind(value)
+    long = _words(value) > settings.long_text_words
+    if fieldname == "stt":
+        return 1.0 if is_label(value) else (-3.0 if long else -1.0)
+    if fieldname == "deadline":
+        return {"deadline": 2.0, "unit": -1.5, "product": -1.0}.get(kind, -1.0 if long else 0.0)
+    if fieldname in ("lead", "support"):
+        return {"unit": 1.0, "deadline": -2.0, "product": -0.5}.get(kind, -0.5 if long else 0.0)
+    if fieldname == "output":
+        return {"product": 1.0, "unit": -1.0, "deadline": -2.0}.get(kind, 0.0)
+    if fieldname in ("task", "objective"):
+        return {"deadline": -2.0, "unit": -0.5 if not long else 0.0}.get(kind, 0.5 if long else 0.0)
+    if fieldname == "basis":
+        return -2.0 if kind == "deadline" else (1.0 if re.search(r"\d+/\S*\d{4}|\d+/[A-ZĐ]", value) else 0.0)
+    return 0.0
+
+
+@dataclass(frozen=True)
+class _Aligned:
+    values: dict[str, str]
+    merged_content: bool                 # content in a merged Mục tiêu + Nhiệm vụ cell
+    shift: tuple[int, int] | None        # (column of the merged cell, columns it absorbed)
+
+
+def _candidates(vals: list[str], header: Header, settings: RecoverSettings):
+    n = header.ncols
+    nonempty = [i for i, v in enumerate(vals) if v]
+    yield None, list(vals)
+    if not nonempty or not settings.positional:
+        return
+    last = nonempty[-1]
+    slack = n - 1 - last
+    stt_col = header.col("stt")
+    for k in range(1, min(slack, settings.max_shift) + 1):
+        for p in nonempty:
+            if p == stt_col:
+                continue
+            shifted = vals[:p + 1] + [""] * k + vals[p + 1:n - k]
+            yield (p, k), shifted
+
+
+def align(line: _Line, header: Header, settings: RecoverSettings = RecoverSettings()) -> _Aligned:
+    n = header.ncols
+    obj_col, task_col = header.col("objective"), header.col("task")
+    # A reader that knows the merges (PDF rulings, DOCX gridSpan) says so directly.
+    if header.has_objective and line.covered[task_col] and line.merged_from.get(task_col) == obj_col:
+        vals = dict(zip(header.fields, line.values))
+        out = {f: (vals.get(f) or "") for f in DATA_FIELDS if f in header.fields}
+        out["task"] = line.values[obj_col]
+        out["objective"] = ""
+        return _Aligned(values={**out, "stt": vals.get("stt") or ""}, merged_content=True, shift=None)
+    best = None
+    for shift, vals in _candidates(line.values, header, settings):
+        score = sum(_fit(header.fields[j], vals[j], settings) for j in range(n))
+        if shift is None:
+            score += settings.identity_prior
+        elif header.has_objective and shift[0] == obj_col and shift[1] == 1:
+            score += settings.content_merge_prior
+        if best is None or score > best[0]:
+            best = (score, shift, vals)
+    _, shift, vals = best
+    values = {f: "" for f in ("stt",) + DATA_FIELDS}
+    merged_content = False
+    for j, f in enumerate(header.fields):
+        if f:
+            values[f] = vals[j]
+    if shift is not None and header.has_objective and shift[0] == obj_col:
+        merged_content = True
+        values["task"], values["objective"] = vals[obj_col], ""
+    return _Aligned(values=values, merged_content=merged_content, shift=shift)

@@ -1,0 +1,173 @@
+"""Rows of one logical table on its grid: tables found by their headers across fragments, junk
+rows dropped, group rows recognised as sections."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kehoach.extract.labels import LABEL_IN_TEXT, clean_label, depth, is_label, is_roman_or_letter
+from kehoach.extract.recover.headers import Header, _refine_with_subheader, _row_values, _same_table, detect_header
+from kehoach.extract.recover.settings import RecoverSettings
+from kehoach.extract.recover.text import _uppercase_share, _words
+from kehoach.model import Document, Finding, Row, TableFragment
+
+
+# --- layout: rows of one logical table on its grid ----------------------------------------
+
+@dataclass
+class _Line:
+    values: list[str]
+    covered: list[bool]                  # column covered by a horizontally merged cell
+    merged_from: dict[int, int]          # covered col -> col of the merged cell
+    page: int | None
+    line: int | None
+    fragment: int
+    at_break: bool
+    bold: bool
+    confidence: float | None
+
+
+@dataclass
+class _Table:
+    header: Header
+    lines: list[_Line] = field(default_factory=list)
+    fragments: set[int] = field(default_factory=set)
+
+
+def _is_junk(values: list[str]) -> bool:
+    text = "".join(values)
+    return bool(text) and bool(re.fullmatch(r"[-–—=_.·\s|]+", text))
+
+
+def _is_column_numbering(values: list[str]) -> bool:
+    """Rows like "(1) | (2) | (3)" or "1 | 2 | 3" under a header number the columns."""
+    vals = [v for v in values if v]
+    if len(vals) < 3:
+        return False
+    nums = []
+    for v in vals:
+        m = re.fullmatch(r"\(?(\d{1,2})\)?", v)
+        if not m:
+            return False
+        nums.append(int(m.group(1)))
+    return nums == list(range(nums[0], nums[0] + len(nums)))
+
+
+def _to_line(row: Row, header: Header, frag: TableFragment, at_break: bool,
+             findings: list[Finding]) -> _Line:
+    n = header.ncols
+    values = [""] * n
+    covered = [False] * n
+    merged_from: dict[int, int] = {}
+    confs = [c.confidence for c in row.cells if c.confidence is not None and c.text]
+    for c in row.cells:
+        col = min(c.col, n - 1)
+        if c.col >= n and c.text:
+            findings.append(Finding(kind="cell_beyond_header", severity="warning", page=row.page or frag.page,
+                                    line=row.line, value=c.text,
+                                    message=f"cell in column {c.col + 1} beyond the header's {n} columns; "
+                                            "appended to the last column"))
+        if c.text:
+            values[col] = f"{values[col]} {c.text}".strip() if values[col] else c.text
+        for k in range(c.col + 1, min(c.col + c.colspan, n)):
+            covered[k] = True
+            merged_from[k] = col
+    return _Line(values=values, covered=covered, merged_from=merged_from, page=row.page or frag.page,
+                 line=row.line, fragment=frag.index, at_break=at_break,
+                 bold=any(c.bold for c in row.cells if c.text),
+                 confidence=min(confs) if confs else None)
+
+
+def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding]) -> list[_Table]:
+    tables: list[_Table] = []
+    current: _Table | None = None
+    prev_frag: TableFragment | None = None
+    block_indexes = sorted(b.index for b in doc.blocks)
+    for frag in doc.fragments:
+        prose_between = prev_frag is not None and any(
+            prev_frag.block_index < i < frag.block_index for i in block_indexes)
+        # A headerless fragment continues the open table only when nothing but a page break
+        # separates them; prose in between means a different (non-task) table.
+        current_open = current is not None and not prose_between
+        pending_break = frag.after_break
+        rows = frag.rows
+        r = 0
+        while r < len(rows):
+            row = rows[r]
+            header = detect_header(row, settings)
+            if header is not None:
+                refined = _refine_with_subheader(header, rows[r + 1]) if r + 1 < len(rows) else None
+                if refined is not None:
+                    header = refined
+                if current is not None and _same_table(current.header, header):
+                    pending_break = True     # a repeated header marks a page break
+                    current_open = True
+                else:
+                    current = _Table(header=header)
+                    tables.append(current)
+                    current_open = True
+                    pending_break = False
+                current.fragments.add(frag.index)
+                r += header.rows
+                continue
+            if current is None or not current_open:
+                r += 1
+                continue
+            values = _row_values(row)
+            if not any(values):
+                r += 1
+                continue
+            if _is_junk(values) or _is_column_numbering(values):
+                findings.append(Finding(kind="dropped_junk", page=row.page or frag.page, line=row.line,
+                                        value=" | ".join(v for v in values if v),
+                                        message="row of rules or column numbers, not a task"))
+                r += 1
+                continue
+            current.lines.append(_to_line(row, current.header, frag, pending_break, findings))
+            current.fragments.add(frag.index)
+            pending_break = False
+            r += 1
+        prev_frag = frag
+    return tables
+
+
+# --- group (section) rows -----------------------------------------------------------------
+
+
+
+def _section_of(line: _Line, header: Header, next_label: str | None) -> tuple[str | None, str] | None:
+    stt_col = header.col("stt")
+    vals = line.values
+    nonempty = [i for i, v in enumerate(vals) if v]
+    stt = vals[stt_col] if stt_col is not None else ""
+    content = [i for i in nonempty if i != stt_col]
+    if stt and is_label(stt) and len(content) == 1:
+        label = clean_label(stt)
+        text = vals[content[0]]
+        only_first_content = content[0] == min((i for i, f in enumerate(header.fields)
+                                                if f and f != "stt"), default=content[0])
+        if not only_first_content:
+            return None
+        deeper_follows = next_label is not None and depth(next_label) > depth(label) > 0
+        if (is_roman_or_letter(label) or deeper_follows or line.bold
+                or _uppercase_share(text) > 0.7):
+            return label, text
+        return None
+    if len(nonempty) == 1 and not line.at_break and not (stt and is_label(stt)):
+        text = vals[nonempty[0]]
+        m = LABEL_IN_TEXT.match(text)
+        if m and (line.bold or _uppercase_share(m.group(2)) > 0.7 or is_roman_or_letter(m.group(1))):
+            return m.group(1), m.group(2).strip()
+        if nonempty[0] <= 1 and (line.bold and _uppercase_share(text) > 0.7) and _words(text) <= 20:
+            return None, text
+    return None
+
+
+def _next_label(lines: list[_Line], start: int, header: Header) -> str | None:
+    stt_col = header.col("stt")
+    if stt_col is None:
+        return None
+    for ln in lines[start:]:
+        if ln.values[stt_col] and is_label(ln.values[stt_col]):
+            return clean_label(ln.values[stt_col])
+    return None

@@ -1,0 +1,23 @@
+"""Settings of the table recovery and the contract fields it fills."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DATA_FIELDS = ("objective", "task", "output", "lead", "support", "deadline", "basis")
+
+
+@dataclass(frozen=True)
+class RecoverSettings:
+    # A shifted alignment must beat the cells-as-printed reading by this much evidence.
+    identity_prior: float = 0.75
+    # Merges of the Mục tiêu | Nhiệm vụ pair are the usual cause of a shift in two-level tables.
+    content_merge_prior: float = 0.5
+    max_shift: int = 2
+    # Readers that lay cells by position only (text, crawled markdown) lose the merged cells
+    # that shift a row's cells left; grid readers (PDF rulings, DOCX, scans) place every
+    # cell in its column and report merges, so their rows are never shifted.
+    positional: bool = True
+    max_header_words: int = 14
+    long_text_words: int = 12
+
+
