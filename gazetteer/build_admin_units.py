@@ -27,8 +27,9 @@ import importlib.util
 import io
 import json
 import re
-import unicodedata
 from pathlib import Path
+
+from kehoach.textutil import fold
 
 OUT = Path(__file__).resolve().parent / "data"
 COLUMNS = ["id", "level", "code", "name", "type", "parent_id", "province_code", "district_code"]
@@ -50,8 +51,7 @@ def _package_dir(name: str) -> Path:
 
 def _fold(text: str) -> str:
     """Accent- and space-free key, the form the packages use to key units ('huyentrangbom')."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
+    return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
 def _pre2025() -> list[dict[str, str]]:

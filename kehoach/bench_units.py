@@ -109,7 +109,8 @@ def real_cells(shared: Path = SHARED) -> list[tuple[str, str | None, str, str]]:
 
 
 def _clear_caches() -> None:
-    for fn in (units._resolve_cached, units._match_core, units._context, units._split_cached, units._fold):
+    for fn in (units._resolve_cached, units._match_core, units._context, units._split_cached,
+               units._lower_normalized):
         fn.cache_clear()
 
 

@@ -59,6 +59,50 @@ def test_abbreviations_do_not_collide_with_level_words():
     assert not levels & {v.lower() for v in data["abbreviations"].values()}
 
 
+# --- the matcher's words: splitting, articles, spelling ------------------------------------------
+
+VOCAB = load_yaml("unit_types.yaml")
+
+
+def test_level_body_is_an_admin_type():
+    body = [t for t in TYPES if t["id"] == VOCAB["places"]["level_body"]]
+    assert body and body[0]["attach"] == "admin", VOCAB["places"]["level_body"]
+    got = units.resolve_units("CB, CC 1 cửa xã", role="lead", **COMMUNE)
+    assert [u.unit_id for u in got] == [f"bo_phan_mot_cua@{body[0]['id']}@c26293"]
+
+
+@pytest.mark.parametrize("word", VOCAB["conjunctions"])
+def test_conjunction_cuts_a_cell_but_not_a_known_name(word):
+    assert units.split_mentions(f"Sở Nội vụ {word} Sở Tài chính") == ["Sở Nội vụ", "Sở Tài chính"]
+    assert units.split_mentions(f"Sở Nội vụ {word.upper()} Sở Tài chính") == ["Sở Nội vụ", "Sở Tài chính"]
+    names = [t["name"] for t in TYPES if f" {word} " in t["name"]]
+    assert [n for n in names if units.split_mentions(n) != [n]] == []
+    # left out of matching keys: the name keys alike with a comma in its place
+    for name in names:
+        assert units._gaz().key(name) == units._gaz().key(name.replace(f" {word} ", ", "))
+
+
+@pytest.mark.parametrize("word", VOCAB["articles"])
+def test_article_alone_does_not_make_a_bare_head(word):
+    from kehoach.normalize.units.split import _starts_bare
+    assert word in VOCAB["bare_heads"]
+    assert _starts_bare(f"{word} đơn vị") and not _starts_bare(f"{word} doanh nghiệp")
+    cell = f"Các cơ quan, đơn vị, {word.capitalize()} doanh nghiệp"
+    assert units.split_mentions(cell) == ["Các cơ quan, đơn vị", f"{word.capitalize()} doanh nghiệp"]
+
+
+def test_spelling_nuclei_are_vowel_pairs():
+    spelling = VOCAB["spelling"]
+    assert all(len(n) == 2 and n.isalpha() and n.islower() for n in spelling["old_tone_nuclei"])
+    assert all(len(c) == 1 and c.isalpha() for c in spelling["not_after"])
+
+
+@pytest.mark.parametrize("printed,normalized", VOCAB["spelling"]["examples"].items())
+def test_spelling_example_normalizes(printed, normalized):
+    assert units.normalize_text(printed) == normalized
+    assert units.normalize_text(normalized) == normalized
+
+
 @pytest.mark.parametrize("rows,provinces", [(PRE, 63), (POST, 34)], ids=["2024", "2025"])
 def test_admin_units_ids_unique_and_linked(rows, provinces):
     ids = [r["id"] for r in rows]
