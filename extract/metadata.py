@@ -4,11 +4,13 @@ crawled and Word files hold the national header block and the signature block)."
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from kehoach.extract.ocr_repair import skeleton
+from kehoach.textutil import alternation, fold
 from kehoach.gazetteer import load_yaml
 from kehoach.model import Document, Metadata
 
@@ -39,14 +41,33 @@ def _lines(doc: Document, skip_fragments: frozenset[int]) -> list[_Line]:
     return items
 
 
-# The number line begins "Số:" (or a portal's "Số hiệu:"); "số" inside prose cites other documents.
-_NUMBER = re.compile(r"^\W*(?:Số|SỐ|Số hiệu|Số hiệu văn bản)\s*:?\s*(?P<n>[0-9A-Za-zĐđ./\-&\s]*?/\s*[A-ZĐ][\w&.\-\s]*?)"
-                     r"(?=\s*(?:$|\||ngày\b|[A-ZĐÀ-Ỹ][a-zà-ỹđ]+,|\*|\s{2}))")
-# The day may be left blank or written by hand; a scan's OCR reads handwriting as a few stray
-# characters ("ngày @3 tháng 01"), which leave the day unknown, not the line unread.
-_DATE_LINE = re.compile(
-    r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹđĐ. ]{1,40}?)\s*,\s*ngày\s*(?:(?P<d>\d{1,2})(?=\s*(?:tháng|/))|[^\s/]{1,4})?"
-    r"\s*(?:tháng|/)\s*(?P<m>\d{1,2})\s*(?:năm|/)\s*(?P<y>\d{4})", re.I)
+@functools.lru_cache(maxsize=1)
+def _patterns() -> SimpleNamespace:
+    """The line patterns, their words from gazetteer/document_vocab.yaml."""
+    v = _vocab()
+    d = v["date_line"]
+    day, month, year = (alternation([d[k]]) for k in ("day", "month", "year"))
+    return SimpleNamespace(
+        # The number line begins "Số:" (or a portal's "Số hiệu:"); "số" inside prose cites
+        # other documents.
+        number=re.compile(rf"^\W*(?:{alternation(v['number_labels'])})\s*:?\s*"
+                          r"(?P<n>[0-9A-Za-zĐđ./\-&\s]*?/\s*[A-ZĐ][\w&.\-\s]*?)"
+                          rf"(?=\s*(?:$|\||{day}\b|[A-ZĐÀ-Ỹ][a-zà-ỹđ]+,|\*|\s{{2}}))"),
+        # The day may be left blank or written by hand; a scan's OCR reads handwriting as a few
+        # stray characters ("ngày @3 tháng 01"), which leave the day unknown, not the line unread.
+        date_line=re.compile(
+            rf"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹđĐ. ]{{1,40}}?)\s*,\s*{day}\s*(?:(?P<d>\d{{1,2}})(?=\s*(?:{month}|/))|[^\s/]{{1,4}})?"
+            rf"\s*(?:{month}|/)\s*(?P<m>\d{{1,2}})\s*(?:{year}|/)\s*(?P<y>\d{{4}})", re.I),
+        number_start=re.compile(rf"(?i)(?:{alternation(v['number_labels'])})\s*:"),
+        appendix=re.compile(rf"(?i){alternation([v['appendix']['marker']])}"),
+        # An appendix names its plan: "(Kèm theo Kế hoạch số: /KH-SKHCN ngày … của …)".
+        appendix_number=re.compile(rf"(?i){alternation([v['appendix']['marker']])} [^()]*?\b"
+                                   rf"{alternation(v['appendix']['number_words'])}\s*:?\s*([0-9]*\s*/\s*[A-ZĐ][\w&\-]*)"),
+        appendix_issuer=re.compile(rf"(?i)\(?{alternation([v['appendix']['marker']])}[^()]*?\b"
+                                   rf"{alternation(v['appendix']['of'])}\s+([^()]+?)\)?\s*$"),
+    )
+
+
 # On a scan the number itself is often handwritten ("Số: 6§0 /TB-UBND"): the printed symbol
 # is kept, and the number only when it reads as one.
 _HEADER_NUMBER = re.compile(r"(?:^|\s)[Ss][ỐốÔôÓóOo]\s*:\s*(?P<pre>[^\s/]{0,4}\s*(?:/[^\sA-ZĐ]{1,3}\s*)?)"
@@ -64,7 +85,7 @@ def _clean_number(raw: str) -> str:
 def find_number(lines: list[_Line]) -> str | None:
     header = None
     for k, ln in enumerate(lines):
-        m = _NUMBER.search(ln.text)
+        m = _patterns().number.search(ln.text)
         if m and re.search(r"/[A-ZĐ]", m.group("n")):
             return _clean_number(m.group("n"))
         h = _HEADER_NUMBER.search(ln.text) if k < _HEADER_LINES else None
@@ -76,8 +97,8 @@ def find_number(lines: list[_Line]) -> str | None:
         return header
     # An appendix names its plan: "(Kèm theo Kế hoạch số: /KH-SKHCN ngày … của …)"; where
     # the header's number was not read, an appendix naming the same symbol gives it.
-    appendix = [_clean_number(m.group(1)) for ln in lines for m in [re.search(
-        r"(?i)kèm theo [^()]*?\bsố\s*:?\s*([0-9]*\s*/\s*[A-ZĐ][\w&\-]*)", ln.text)] if m]
+    appendix = [_clean_number(m.group(1)) for ln in lines
+                for m in [_patterns().appendix_number.search(ln.text)] if m]
     if header:
         return next((a for a in appendix if a.endswith(header) and a[0].isdigit()), header)
     return appendix[0] if appendix else None
@@ -86,9 +107,9 @@ def find_number(lines: list[_Line]) -> str | None:
 def find_date(lines: list[_Line]) -> tuple[str | None, dt.date | None, str | None]:
     for ln in lines:
         text = ln.text.strip("*_() ")
-        if re.search(r"(?i)kèm theo", text):
+        if _patterns().appendix.search(text):
             continue
-        m = _DATE_LINE.search(text)
+        m = _patterns().date_line.search(text)
         if not m or len(text) > 120:
             continue
         place = m.group("place").strip()
@@ -139,7 +160,7 @@ def find_title(lines: list[_Line], type_pos: int | None) -> str | None:
                 # the subject wraps in the header's left column until the motto or the date
                 for nxt in lines[pos + 1:pos + 4]:
                     t = nxt.text.strip(" *_")
-                    if not t or t.isupper() or _DATE_LINE.search(t) or t.startswith(("Kính gửi", "CỘNG HÒA")):
+                    if not t or t.isupper() or _patterns().date_line.search(t) or t.startswith(("Kính gửi", "CỘNG HÒA")):
                         break
                     parts.append(t)
                 return " ".join(parts)
@@ -155,7 +176,7 @@ def find_title(lines: list[_Line], type_pos: int | None) -> str | None:
         t = ln.text.strip()
         if not t or any(t.startswith(p) for p in voc["preamble_starts"]) or len(t) > 400:
             break
-        if _DATE_LINE.search(t) or re.match(r"(?i)số\s*:", t):
+        if _patterns().date_line.search(t) or _patterns().number_start.match(t):
             break
         parts.append(t)
         if not t.isupper():
@@ -180,7 +201,7 @@ def _issuer_block(lines: list[_Line]) -> list[str]:
     units: list[str] = []
     for ln in lines[:40]:
         t = re.sub(r"\s*-{3,}\s*$", "", ln.text).strip("*# ")
-        if _NUMBER.search(t) or _DATE_LINE.search(t) or any(
+        if _patterns().number.search(t) or _patterns().date_line.search(t) or any(
                 t.startswith(d["heading"]) for d in _vocab()["doc_types"]):
             break
         # OCR may read the two header columns as one line: the motto is not the issuer's
@@ -195,10 +216,10 @@ def _issuer_block(lines: list[_Line]) -> list[str]:
 def _cut_motto(t: str) -> str:
     """The line up to where the national motto begins (its first three words, whatever marks
     OCR gave them)."""
-    head = skeleton(_vocab()["motto"]).split()[:3]
+    head = fold(_vocab()["motto"]).split()[:3]
     words = t.split()
     for i in range(1, len(words) - len(head) + 1):
-        if [skeleton(w) for w in words[i:i + len(head)]] == head:
+        if [fold(w) for w in words[i:i + len(head)]] == head:
             return " ".join(words[:i])
     return t.strip()
 
@@ -216,7 +237,8 @@ def find_issuer(lines: list[_Line], place: str | None,
     voc = _vocab()
     heads = "|".join(re.escape(h) for h in voc["issuer_subject_heads"])
     verbs = "|".join(re.escape(v) for v in voc["issuer_verbs"])
-    pat = re.compile(rf"(?:^|[;.,]\s+)(?P<who>(?:{heads})(?:\s+[\wÀ-ỹĐđ&\-]+){{0,8}}?)\s+(?:{verbs})\s+[Kk]ế hoạch")
+    plan = alternation(voc["issuer_sentence_objects"])
+    pat = re.compile(rf"(?:^|[;.,]\s+)(?P<who>(?:{heads})(?:\s+[\wÀ-ỹĐđ&\-]+){{0,8}}?)\s+(?:{verbs})\s+(?:{plan})")
     for ln in lines:
         m = pat.search(ln.text)
         if m:
@@ -224,7 +246,7 @@ def find_issuer(lines: list[_Line], place: str | None,
             return _complete_with_place(who, place, title), "sentence", None
     for ln in lines:
         t = ln.text.strip("*_ ")
-        m = re.match(r"(?i)\(?kèm theo[^()]*?\bcủa\s+([^()]+?)\)?\s*$", t)
+        m = _patterns().appendix_issuer.match(t)
         if m and len(t) < 300:
             return m.group(1).strip(" )"), "appendix", None
     return None, None, None
