@@ -12,9 +12,6 @@ from kehoach.extract.pdf.settings import PdfSettings
 # name → the module that defines it
 _PUBLIC = {
     "read_pdf": "reader",
-    "read_page": "reader",
-    "assemble": "reader",
-    "check_pdf_file": "reader",
     "PageData": "page",
     "page_needs_ocr": "page",
     "pdfium_page_data": "source",
