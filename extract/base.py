@@ -44,8 +44,13 @@ class Corrupt(ReadError):
 
 
 class NoTextLayer(ReadError):
-    """A PDF whose pages are images: the router sends it to OCR."""
+    """A PDF whose pages are images: the router sends it to OCR. `pages` are the 1-based
+    pages the reader found to need it, so that the decision is made once."""
     reason = "no_text_layer"
+
+    def __init__(self, message: str, *, pages: tuple[int, ...] = ()):
+        super().__init__(message)
+        self.pages = tuple(pages)
 
 
 class NoText(ReadError):

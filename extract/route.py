@@ -1,16 +1,23 @@
 """PDFs whose pages are partly or wholly scans: the text layer where there is one, OCR where
-there is not, merged into one Document in page order."""
+there is not, merged into one Document in page order.
+
+Which pages need OCR is decided once, by the text-layer reader (extract/pdf/page.py): it
+lists them in `pages_needing_ocr`, or, when every page needs it, raises `NoTextLayer`
+carrying them. The scan reader is always told the pages."""
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kehoach.extract.base import ReadError
+from kehoach.extract.base import NoTextLayer, ReadError
 from kehoach.model import Document
 
+if TYPE_CHECKING:       # kehoach.settings imports every reader's settings: no cycle at run time
+    from kehoach.settings import ReadSettings
 
-def read_pdf_auto(path: Path, *, source: str, settings=None) -> Document:
-    """`settings`: a kehoach.settings.ReadSettings (its pdf and scan branches)."""
+
+def read_pdf_auto(path: Path, *, source: str, settings: ReadSettings | None = None) -> Document:
     from kehoach.extract.pdf import read_pdf
     from kehoach.extract.scan import read_scanned_pdf
     if settings is None:
@@ -18,10 +25,8 @@ def read_pdf_auto(path: Path, *, source: str, settings=None) -> Document:
         settings = ReadSettings()
     try:
         doc = read_pdf(path, source=source, settings=settings.pdf)
-    except ReadError as exc:
-        if "no text layer" not in str(exc):
-            raise
-        return read_scanned_pdf(path, source=source, settings=settings.scan)
+    except NoTextLayer as exc:
+        return read_scanned_pdf(path, source=source, pages_to_ocr=set(exc.pages), settings=settings.scan)
     if not doc.pages_needing_ocr:
         return doc
     try:

@@ -110,3 +110,16 @@ def test_deadline_examples(ex):
             assert getattr(d, field) == _date(ex[field]), field
     if "recurrence" in ex:
         assert d.recurrence == ex["recurrence"]
+
+
+# --- signature stamps (extract/pdf) ---------------------------------------------------------
+
+def test_every_signature_stamp_label_matches_the_built_regexes():
+    from kehoach.extract.pdf.stamps import SIGNATURE_TEXT, STAMP_LINE
+    labels = load_yaml("document_vocab.yaml")["signature_stamp_labels"]
+    assert labels and not _dupes(labels)
+    for label in labels:
+        assert STAMP_LINE.match(f"{label}: Nguyễn Văn A"), label
+        assert STAMP_LINE.match(f"{label.upper()} : x"), label        # as printed in capitals
+        assert SIGNATURE_TEXT.search(f"x {label}: y"), label
+    assert not STAMP_LINE.match("Ký bởi Sở Tài chính")             # a label needs its colon
