@@ -19,7 +19,7 @@ LS = pa.list_(pa.string())
 DOCUMENTS = pa.schema([
     ("doc_id", S), ("source", S), ("sha256", S), ("format", S), ("pages", I32),
     ("number", S), ("doc_type", S), ("issuer", S), ("place", S), ("issued", D), ("issued_text", S),
-    ("title", S), ("signer", S), ("signer_title", S), ("status", S), ("error", S),
+    ("title", S), ("signer", S), ("signer_title", S), ("status", S), ("error", S), ("error_kind", S),
     ("note", S), ("issuer_method", S), ("issuer_parent", S), ("signer_authority", S), ("n_tasks", I32), ("n_tables", I32),
     ("warnings", LS), ("ocr_confidence", F), ("ocr_pages", pa.list_(I32)), ("kehoach_version", S),
 ])
@@ -87,7 +87,7 @@ def _documents_row(ex, path: Path) -> dict:
         doc_id=doc_id_of(sha) if sha else None, source=ex.source, sha256=sha, format=fmt, pages=pages,
         number=m.number, doc_type=m.doc_type, issuer=m.issuer, place=m.place, issued=m.issued,
         issued_text=m.issued_text, title=m.title, signer=m.signer, signer_title=m.signer_title,
-        status=ex.status, error=ex.error, note=note, issuer_method=m.issuer_method,
+        status=ex.status, error=ex.error, error_kind=ex.error_kind, note=note, issuer_method=m.issuer_method,
         issuer_parent=m.issuer_parent,
         signer_authority=m.signer_authority, n_tasks=len(ex.tasks),
         n_tables=len({t.table for t in ex.tasks}), warnings=warnings,

@@ -79,3 +79,17 @@ def test_ingest_writes_what_the_stages_found(tmp_path):
     tasks = pq.read_table(tmp_path / "tasks").to_pylist()
     assert len(tasks) == 26 and tasks[0]["deadline_kind"] == "by_date"
     assert pq.read_table(tmp_path / "citations").num_rows > 0
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("empty.txt", "empty"), ("encrypted.pdf", "encrypted"), ("not_a_pdf.pdf", "not_a_pdf"),
+    ("not_a_zip.docx", "wrong_type"), ("png_named.txt", "wrong_type"), ("truncated.pdf", "corrupt"),
+    ("tcvn3_legacy.txt", "legacy_encoding"), ("vni_legacy.txt", "legacy_encoding"),
+])
+def test_bad_input_gets_the_kind_of_its_failure(name, kind, tmp_path):
+    ingest([str(FIXTURES / name)], tmp_path)
+    [row] = pq.read_table(tmp_path / "documents").to_pylist()
+    assert (row["status"], row["error_kind"]) == ("failed", kind)
