@@ -17,7 +17,7 @@ output document to the gold whose stem starts its source file name. Every functi
 
 `direct_scores(gold_dir, seeds_dir)` applies the normalizers straight to the seed texts and
 gold task cells, for measuring them before (or apart from) the pipeline:
-    python -m kehoach.eval_meaning corpus/gold corpus/seeds --direct
+    python -m kehoach.eval.meaning corpus/gold corpus/seeds --direct
 """
 from __future__ import annotations
 

@@ -3,10 +3,10 @@
 normalizers; and `ingest` with its Parquet writes), plain pdfplumber extract_tables and
 camelot lattice.
 
-    python -m kehoach.bench_pdf                    # one rendered PDF per layout
-    python -m kehoach.bench_pdf --all              # every PDF in corpus/rendered
-    python -m kehoach.bench_pdf a.pdf b.pdf        # these files
-    python -m kehoach.bench_pdf --skip camelot     # leave a tool out
+    python -m kehoach.bench.pdf                    # one rendered PDF per layout
+    python -m kehoach.bench.pdf --all              # every PDF in corpus/rendered
+    python -m kehoach.bench.pdf a.pdf b.pdf        # these files
+    python -m kehoach.bench.pdf --skip camelot     # leave a tool out
 
 Pages per CPU second is the figure to compare with the target (20 text-PDF pages/s on one
 core): the wall figure also counts whatever else the machine runs. Not a test.
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RENDERED = REPO / "corpus" / "rendered"
 
 

@@ -1,4 +1,4 @@
-"""Timing of unit resolution over real mentions: `python -m kehoach.bench_units [N]`.
+"""Timing of unit resolution over real mentions: `python -m kehoach.bench.units [N]`.
 
 Mentions come from the lead/support cells of the seed plans' gold tables and, when shared/ is
 beside the repository, from the task tables of the real plans in shared/corpus-real (TVPL markdown
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kehoach.normalize import units
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 
 # Issuer and place of each real plan (from shared/corpus-real/MANIFEST.md and the plans' headers).

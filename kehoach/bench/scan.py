@@ -1,13 +1,13 @@
 """Benchmark of OCR engines on scanned plans: accuracy against gold and seconds per page.
 
-    python -m kehoach.bench_scan                       # corpus/scanned/*.pdf, kehoach engines
-    python -m kehoach.bench_scan FILE... --engines kehoach:vie,img2table:vie \\
+    python -m kehoach.bench.scan                       # corpus/scanned/*.pdf, kehoach engines
+    python -m kehoach.bench.scan FILE... --engines kehoach:vie,img2table:vie \\
         --other-python /path/to/venv/bin/python        # engines that live in another venv
-    python -m kehoach.bench_scan FILE... --engines kehoach:Vietnamese --calibrate
+    python -m kehoach.bench.scan FILE... --engines kehoach:Vietnamese --calibrate
                                                        # word confidence against correctness
 
 Every engine reads the same files; its tables go through the project's recovery and are scored
-with the project's metric (kehoach.evaluate) against corpus/gold. Time is measured twice: wall
+with the project's metric (kehoach.eval.tables) against corpus/gold. Time is measured twice: wall
 clock, and CPU seconds of this process plus its children (kehoach runs Tesseract in process,
 the other engines as a child), which is what "one core" means on a machine shared with other
 work.
@@ -39,10 +39,10 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from kehoach.evaluate import load_gold, score_document
+from kehoach.eval.tables import load_gold, score_document
 from kehoach.model import Cell, Document, Row, TableFragment
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
