@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-REPO = Path(__file__).resolve().parents[2]
+from kehoach.bench._common import REPO, page_count
+
 RENDERED = REPO / "corpus" / "rendered"
 
 
@@ -37,15 +38,6 @@ class Result:
             return f"{self.tool:<28} skipped: {self.note}"
         return (f"{self.tool:<28} {self.pages:>5} pages {self.wall:7.2f}s wall {self.pages / self.wall:7.1f} pages/s"
                 f"   {self.cpu:7.2f}s cpu {self.pages / max(self.cpu, 1e-9):7.1f} pages/cpu-s {self.note}")
-
-
-def page_count(path: Path) -> int:
-    import pypdfium2 as pdfium
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
 
 
 def timed(tool: str, files: list[Path], run: Callable[[Path], object]) -> Result:

@@ -6,12 +6,26 @@
 
 `kehoach eval` runs all three on the datasets it has just written.
 """
-from kehoach.eval.meaning import direct_scores, meaning_scores
-from kehoach.eval.meaning import format_report as format_meaning_report
-from kehoach.eval.tables import DocScore, EvalResult, gold_inputs, load_gold, score, score_document
-from kehoach.eval.units import format_report as format_units_report
-from kehoach.eval.units import score_resolver, score_units
+from __future__ import annotations
 
-__all__ = ["DocScore", "EvalResult", "direct_scores", "format_meaning_report", "format_units_report",
-           "gold_inputs", "load_gold", "meaning_scores", "score", "score_document", "score_resolver",
-           "score_units"]
+import importlib
+
+# name -> (module, attribute); imported on first use, so that `python -m kehoach.eval.units`
+# does not find its own module imported already
+_EXPORTS = {
+    "DocScore": ("tables", "DocScore"), "EvalResult": ("tables", "EvalResult"),
+    "gold_inputs": ("tables", "gold_inputs"), "load_gold": ("tables", "load_gold"),
+    "score": ("tables", "score"), "score_document": ("tables", "score_document"),
+    "score_units": ("units", "score_units"), "score_resolver": ("units", "score_resolver"),
+    "format_units_report": ("units", "format_report"),
+    "meaning_scores": ("meaning", "meaning_scores"), "direct_scores": ("meaning", "direct_scores"),
+    "format_meaning_report": ("meaning", "format_report"),
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attr = _EXPORTS[name]
+    return getattr(importlib.import_module(f"kehoach.eval.{module}"), attr)

@@ -13,12 +13,12 @@ mention without a pair counts as wrong).
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable
 
+from kehoach.eval._common import f1, gold_files, read_dataset, stem_of
 from kehoach.normalize.units import normalize_text, resolve_units
 
 Pair = tuple[str, str | None]          # (mention, unit_name)
@@ -35,8 +35,7 @@ def light(text: str | None) -> str:
 
 
 def _load_gold(gold_dir: Path) -> dict[str, dict]:
-    units = gold_dir / "units" if (gold_dir / "units").is_dir() else gold_dir
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(units.glob("*.json"))}
+    return gold_files(gold_dir, "units", flat=True)
 
 
 def _pair_cell(gold: list[Pair], pred: list[Pair]) -> tuple[int, int, int, list[dict]]:
@@ -69,8 +68,7 @@ def _pair_cell(gold: list[Pair], pred: list[Pair]) -> tuple[int, int, int, list[
 def _summary(tp: int, names: int, n_gold: int, n_pred: int) -> dict:
     p = tp / n_pred if n_pred else 1.0
     r = tp / n_gold if n_gold else 1.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"mention_precision": round(p, 4), "mention_recall": round(r, 4), "mention_f1": round(f1, 4),
+    return {"mention_precision": round(p, 4), "mention_recall": round(r, 4), "mention_f1": round(f1(p, r), 4),
             "name_accuracy": round(names / n_gold, 4) if n_gold else 1.0,
             "gold_mentions": n_gold, "predicted_mentions": n_pred}
 
@@ -102,24 +100,14 @@ def score_resolver(gold_dir: Path, resolve: Callable = resolve_units) -> dict:
     return _score(_load_gold(Path(gold_dir)), predict)
 
 
-def _read_task_units(out_dir: Path) -> list[dict]:
-    import pyarrow.dataset as ds
-    path = Path(out_dir) / "task_units"
-    if not path.exists():
-        return []
-    table = ds.dataset(str(path), format="parquet", partitioning="hive").to_table()
-    return table.to_pylist()
-
-
 def score_units(gold_dir: Path, out_dir: Path) -> dict:
     """Score the task_units dataset in out_dir against the gold; documents are matched by file name."""
     gold = _load_gold(Path(gold_dir))
-    rows = _read_task_units(Path(out_dir))
+    rows = read_dataset(out_dir, "task_units")
     cells: dict[tuple[str, int, str], list[Pair]] = {}
     seen: set[str] = set()
     for r in rows:
-        name = Path(str(r.get("source") or "")).name
-        stem = next((s for s in gold if name.startswith(s)), None)
+        stem = stem_of(str(r.get("source") or ""), gold)
         if stem is None:
             continue
         seen.add(stem)
