@@ -1,4 +1,4 @@
-"""The command line: a thin layer over kehoach.pipeline, kehoach.queries and kehoach.evaluate."""
+"""The command line: a thin layer over kehoach.pipeline, kehoach.queries and kehoach.eval."""
 from __future__ import annotations
 
 import sys
@@ -91,7 +91,7 @@ def evaluate(gold: Optional[Path] = typer.Option(None, "--gold", help="Gold fold
              only: str = typer.Option("", "--only", help="Score only files whose name contains this."),
              set_: Optional[List[str]] = typer.Option(None, "--set", help="A setting KEY=VALUE (repeatable), as for ingest.")):
     """Ingest the documents named by the gold and score the recovered task tables."""
-    from kehoach import evaluate as ev
+    from kehoach import eval as ev
     from kehoach.pipeline import ingest as run
 
     corpus = _corpus()
@@ -128,10 +128,10 @@ def evaluate(gold: Optional[Path] = typer.Option(None, "--gold", help="Gold fold
 def _eval_meaning(gold: Path, out_dir: Path, misses: bool) -> None:
     """Scores of the normalizers, where their gold exists."""
     if (gold / "units").is_dir():
-        from kehoach.eval_units import format_report, score_units
+        from kehoach.eval import format_units_report as format_report, score_units
         out.print(format_report(score_units(gold, out_dir), misses=misses), highlight=False, markup=False)
     if any((gold / k).is_dir() for k in ("citations", "deadlines", "targets")):
-        from kehoach.eval_meaning import format_report as meaning_report, meaning_scores
+        from kehoach.eval import format_meaning_report as meaning_report, meaning_scores
         out.print(meaning_report(meaning_scores(gold, out_dir), misses=misses), highlight=False, markup=False)
 
 

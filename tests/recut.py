@@ -196,7 +196,7 @@ def _main() -> None:
 
     sys.path.insert(0, str(Path(__file__).parent))
     from conftest import GOLD_STEMS, gold
-    from kehoach import evaluate as ev
+    from kehoach.eval import tables as ev
     from kehoach.pipeline import extract
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 25

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kehoach.eval_meaning import direct_citation_scores
+from kehoach.eval.meaning import direct_citation_scores
 from kehoach.model import Citation
 from kehoach.normalize.citations import find_citations, parse_doc_number, resolve_citations
 

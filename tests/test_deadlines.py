@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kehoach.eval_meaning import direct_deadline_scores
+from kehoach.eval.meaning import direct_deadline_scores
 from kehoach.normalize.deadlines import match_date, parse_deadline, section_year
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""kehoach.eval_meaning reads the Parquet datasets the pipeline writes and scores them."""
+"""kehoach.eval.meaning reads the Parquet datasets the pipeline writes and scores them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kehoach.eval_meaning import citation_scores, deadline_scores, meaning_scores, target_scores
+from kehoach.eval.meaning import citation_scores, deadline_scores, meaning_scores, target_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "corpus" / "gold"

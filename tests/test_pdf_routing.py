@@ -8,7 +8,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import CORPUS, gold
-from kehoach import evaluate as ev
+from kehoach.eval import tables as ev
 from kehoach.pipeline import extract
 
 STEM = "003_e98dbb9b18233da0"

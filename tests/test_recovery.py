@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GOLD_STEMS, SEEDS, gold
-from kehoach import evaluate as ev
+from kehoach.eval import tables as ev
 from kehoach.extract.recover import join_fragments, match_header_field, value_kind
 from kehoach.pipeline import extract
 from recut import recut, to_markdown

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kehoach.eval_meaning import direct_target_scores
+from kehoach.eval.meaning import direct_target_scores
 from kehoach.normalize.targets import find_targets
 
 ROOT = Path(__file__).resolve().parents[1]

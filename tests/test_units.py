@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kehoach import bench_units, eval_units
+from kehoach.bench import units as bench_units
+from kehoach.eval import units as eval_units
 from kehoach.normalize.units import candidates, normalize_text, resolve_units, split_mentions
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,13 +1,13 @@
 """Benchmark of OCR engines on scanned plans: accuracy against gold and seconds per page.
 
-    python -m kehoach.bench_scan                       # corpus/scanned/*.pdf, kehoach engines
-    python -m kehoach.bench_scan FILE... --engines kehoach:vie,img2table:vie \\
+    python -m kehoach.bench.scan                       # corpus/scanned/*.pdf, kehoach engines
+    python -m kehoach.bench.scan FILE... --engines kehoach:vie,img2table:vie \\
         --other-python /path/to/venv/bin/python        # engines that live in another venv
-    python -m kehoach.bench_scan FILE... --engines kehoach:Vietnamese --calibrate
+    python -m kehoach.bench.scan FILE... --engines kehoach:Vietnamese --calibrate
                                                        # word confidence against correctness
 
 Every engine reads the same files; its tables go through the project's recovery and are scored
-with the project's metric (kehoach.evaluate) against corpus/gold. Time is measured twice: wall
+with the project's metric (kehoach.eval.tables) against corpus/gold. Time is measured twice: wall
 clock, and CPU seconds of this process plus its children (kehoach runs Tesseract in process,
 the other engines as a child), which is what "one core" means on a machine shared with other
 work.
@@ -39,10 +39,10 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from kehoach.evaluate import load_gold, score_document
+from kehoach.bench._common import REPO as ROOT, page_count
+from kehoach.eval._common import stem_of
+from kehoach.eval.tables import load_gold, score_document
 from kehoach.model import Cell, Document, Row, TableFragment
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -65,15 +65,6 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _pages(path: Path) -> int:
-    import pypdfium2
-    pdf = pypdfium2.PdfDocument(str(path))
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
-
-
 # --- engines: each returns a Document -------------------------------------------------------
 
 def kehoach_engine(spec: str):
@@ -94,7 +85,7 @@ def kehoach_engine(spec: str):
             raise SystemExit(f"unknown variant {variant!r}")
 
     def read(path: Path) -> Document:
-        return scan.read_scanned_pdf(path, source=str(path), pages_to_ocr=set(range(1, _pages(path) + 1)),
+        return scan.read_scanned_pdf(path, source=str(path), pages_to_ocr=set(range(1, page_count(path) + 1)),
                                      settings=settings)
     return read
 
@@ -161,7 +152,7 @@ def img2table_document(path: Path, pages: dict) -> Document:
                 rows.append(Row(cells=tuple(cells), page=int(page) + 1))
             frags.append(TableFragment(rows=tuple(rows), index=len(frags), page=int(page) + 1,
                                        after_break=True, block_index=len(frags)))
-    return make_document(path, source=str(path), format="pdf-scanned", pages=_pages(path),
+    return make_document(path, source=str(path), format="pdf-scanned", pages=page_count(path),
                          blocks=[], fragments=frags)
 
 
@@ -192,7 +183,7 @@ def run_engine(name: str, reader, files: list[Path], golds: dict) -> list[Run]:
     from kehoach.extract.recover import recover
     runs = []
     for f in files:
-        pages = _pages(f)
+        pages = page_count(f)
         c0, w0 = _cpu(), time.perf_counter()
         try:
             doc = reader(f)
@@ -201,7 +192,7 @@ def run_engine(name: str, reader, files: list[Path], golds: dict) -> list[Run]:
         except Exception as exc:            # an engine that fails on a file scores zero there
             tasks, err = [], f"{type(exc).__name__}: {exc}"
         run = Run(name, f.name, pages, time.perf_counter() - w0, _cpu() - c0, error=err)
-        stem = next((s for s in golds if f.name.startswith(s)), None)
+        stem = stem_of(f, golds)
         if stem:
             sc = score_document(f.name, golds[stem], tasks)
             run.cells, run.correct = sc.cells, sc.correct

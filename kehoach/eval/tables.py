@@ -7,12 +7,13 @@ split tasks with every cell right.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+
+from kehoach.eval._common import f1, gold_files, read_dataset, rows_by_source, stem_of
 
 FIELDS = ("section", "stt", "objective", "task", "output", "lead", "support", "deadline", "basis")
 # Old-style tone placement ("hoá") is the same word as the new ("hóa").
@@ -86,9 +87,8 @@ class DocScore:
 
     @property
     def f1(self) -> float:
-        p = self.matched / self.n_pred if self.n_pred else 0.0
-        r = self.matched / self.n_gold if self.n_gold else 1.0
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1(self.matched / self.n_pred if self.n_pred else 0.0,
+                  self.matched / self.n_gold if self.n_gold else 1.0)
 
     @property
     def cell_acc(self) -> float:
@@ -138,19 +138,11 @@ class EvalResult:
 
 
 def load_gold(gold_dir: Path) -> dict[str, dict]:
-    folder = gold_dir / "tasks" if (gold_dir / "tasks").is_dir() else gold_dir
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
+    return gold_files(gold_dir, "tasks", flat=True)
 
 
 def read_tasks(out_dir: Path) -> dict[str, list[dict]]:
-    import pyarrow.dataset as ds
-    path = out_dir / "tasks"
-    if not path.exists():
-        return {}
-    rows = ds.dataset(str(path), format="parquet", partitioning="hive").to_table().to_pylist()
-    by_source: dict[str, list[dict]] = {}
-    for r in rows:
-        by_source.setdefault(str(r["source"]), []).append(r)
+    by_source = rows_by_source(read_dataset(out_dir, "tasks"))
     for v in by_source.values():
         v.sort(key=lambda r: r.get("seq") or 0)
     return by_source
@@ -162,7 +154,7 @@ def gold_inputs(golds, doc_dirs: list[Path]) -> list[Path]:
     found = []
     for d in doc_dirs:
         for f in sorted(d.rglob("*")):
-            if f.is_file() and supported(f) and any(f.name.startswith(s) for s in golds):
+            if f.is_file() and supported(f) and stem_of(f, golds) is not None:
                 found.append(f)
     return found
 
@@ -174,12 +166,12 @@ def score(golds: dict[str, dict], out_dir: Path, sources: list[str], only: str =
         name = Path(src).name
         if only and only not in name:
             continue
-        stem = next((s for s in golds if name.startswith(s)), None)
+        stem = stem_of(name, golds)
         if stem is None:
             continue
         docs.append(score_document(name, golds[stem], preds.get(src, [])))
     if not only:
-        seen = {next((s for s in golds if Path(src).name.startswith(s)), None) for src in sources}
+        seen = {stem_of(src, golds) for src in sources}
         for stem in golds:
             if stem not in seen:
                 docs.append(score_document(f"{stem} (missing)", golds[stem], []))

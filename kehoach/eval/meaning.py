@@ -17,7 +17,7 @@ output document to the gold whose stem starts its source file name. Every functi
 
 `direct_scores(gold_dir, seeds_dir)` applies the normalizers straight to the seed texts and
 gold task cells, for measuring them before (or apart from) the pipeline:
-    python -m kehoach.eval_meaning corpus/gold corpus/seeds --direct
+    python -m kehoach.eval.meaning corpus/gold corpus/seeds --direct
 """
 from __future__ import annotations
 
@@ -27,47 +27,17 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+
+from kehoach.eval._common import by_source, f1, gold_files, read_dataset
 
 
 # --- shared -----------------------------------------------------------------------------------
 
-def _gold_files(gold_dir: Path, kind: str) -> dict[str, dict]:
-    folder = Path(gold_dir) / kind
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
-
-
-def _rows(out_dir: Path, name: str) -> list[dict[str, Any]]:
-    folder = Path(out_dir) / name
-    if not folder.exists():
-        return []
-    import pyarrow.dataset as ds
-    return ds.dataset(str(folder), format="parquet", partitioning="hive").to_table().to_pylist()
-
-
-def _stem_of(source: str | None, stems: Iterable[str]) -> str | None:
-    name = Path(source or "").name
-    hits = [s for s in stems if name.startswith(s)]
-    return max(hits, key=len) if hits else None
-
-
-def _by_source(rows: list[dict], stems: Iterable[str]) -> dict[str, tuple[str, list[dict]]]:
-    out: dict[str, tuple[str, list[dict]]] = {}
-    stems = list(stems)
-    for r in rows:
-        src = r.get("source")
-        stem = _stem_of(src, stems)
-        if stem is None:
-            continue
-        out.setdefault(src, (stem, []))[1].append(r)
-    return out
-
-
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
     p = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
     r = tp / (tp + fn) if tp + fn else 1.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1(p, r), 4), "tp": tp, "fp": fp, "fn": fn}
 
 
 def _iso(v: Any) -> str | None:
@@ -94,9 +64,9 @@ def _micro(per_doc: dict[str, dict]) -> dict[str, Any]:
 
 
 def citation_scores(gold_dir: Path, out_dir: Path) -> dict[str, Any]:
-    gold = _gold_files(gold_dir, "citations")
+    gold = gold_files(gold_dir, "citations")
     per_doc = {}
-    for src, (stem, rows) in _by_source(_rows(out_dir, "citations"), gold).items():
+    for src, (stem, rows) in by_source(read_dataset(out_dir, "citations"), gold).items():
         gold_keys = {c["key"] for c in gold[stem]["citations"]}
         per_doc[src] = _citation_doc(gold_keys, {r["key"] for r in rows if r.get("key")})
     return {"per_doc": per_doc, "overall": _micro(per_doc)}
@@ -124,17 +94,20 @@ def _deadline_doc(gold: list[dict], by_seq: dict[int, dict]) -> dict[str, Any]:
     return {"accuracy": round(right / n, 4) if n else 1.0, "right": right, "total": n, "misses": misses}
 
 
-def deadline_scores(gold_dir: Path, out_dir: Path) -> dict[str, Any]:
-    gold = _gold_files(gold_dir, "deadlines")
-    per_doc = {}
-    for src, (stem, rows) in _by_source(_rows(out_dir, "tasks"), gold).items():
-        by_seq = {int(r["seq"]): r for r in rows if r.get("seq") is not None}
-        per_doc[src] = _deadline_doc(gold[stem]["deadlines"], by_seq)
+def _accuracy(per_doc: dict[str, dict]) -> dict[str, Any]:
     right = sum(d["right"] for d in per_doc.values())
     total = sum(d["total"] for d in per_doc.values())
-    return {"per_doc": per_doc,
-            "overall": {"accuracy": round(right / total, 4) if total else 0.0, "right": right, "total": total,
-                        "documents": len(per_doc)}}
+    return {"accuracy": round(right / total, 4) if total else 0.0, "right": right, "total": total,
+            "documents": len(per_doc)}
+
+
+def deadline_scores(gold_dir: Path, out_dir: Path) -> dict[str, Any]:
+    gold = gold_files(gold_dir, "deadlines")
+    per_doc = {}
+    for src, (stem, rows) in by_source(read_dataset(out_dir, "tasks"), gold).items():
+        by_seq = {int(r["seq"]): r for r in rows if r.get("seq") is not None}
+        per_doc[src] = _deadline_doc(gold[stem]["deadlines"], by_seq)
+    return {"per_doc": per_doc, "overall": _accuracy(per_doc)}
 
 
 # --- targets ----------------------------------------------------------------------------------
@@ -152,9 +125,9 @@ def _target_doc(gold: list[dict], out: list[tuple]) -> dict[str, Any]:
 
 
 def target_scores(gold_dir: Path, out_dir: Path) -> dict[str, Any]:
-    gold = _gold_files(gold_dir, "targets")
+    gold = gold_files(gold_dir, "targets")
     per_doc = {}
-    for src, (stem, rows) in _by_source(_rows(out_dir, "targets"), gold).items():
+    for src, (stem, rows) in by_source(read_dataset(out_dir, "targets"), gold).items():
         out = [_target_key(r.get("indicator"), r.get("value"), r.get("comparator")) for r in rows]
         per_doc[src] = _target_doc(gold[stem]["targets"], out)
     return {"per_doc": per_doc, "overall": _micro(per_doc)}
@@ -200,7 +173,7 @@ def direct_citation_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
     from kehoach.normalize.citations import find_citations, resolve_citations
     texts = _seed_texts(seeds_dir)
     per_doc = {}
-    for stem, g in _gold_files(gold_dir, "citations").items():
+    for stem, g in gold_files(gold_dir, "citations").items():
         text = texts.get(stem, "")
         found = resolve_citations(find_citations(text, own_number=_own_number(text)))
         per_doc[stem] = _citation_doc({c["key"] for c in g["citations"]}, {c.key for c in found if c.key})
@@ -211,9 +184,9 @@ def direct_deadline_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
     """parse_deadline on each gold task's deadline cell, with the section's or plan's year."""
     from kehoach.normalize.deadlines import parse_deadline, section_year
     texts = _seed_texts(seeds_dir)
-    tasks = _gold_files(gold_dir, "tasks")
+    tasks = gold_files(gold_dir, "tasks")
     per_doc = {}
-    for stem, g in _gold_files(gold_dir, "deadlines").items():
+    for stem, g in gold_files(gold_dir, "deadlines").items():
         plan_year = _plan_year(texts.get(stem, ""))
         titles = {s["label"]: s.get("title") for s in tasks.get(stem, {}).get("sections", [])}
         by_seq = {}
@@ -223,10 +196,7 @@ def direct_deadline_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
             by_seq[t["seq"]] = {"deadline_kind": d.kind, "deadline_start": d.start, "deadline_end": d.end,
                                 "deadline_recurrence": d.recurrence}
         per_doc[stem] = _deadline_doc(g["deadlines"], by_seq)
-    right = sum(d["right"] for d in per_doc.values())
-    total = sum(d["total"] for d in per_doc.values())
-    return {"per_doc": per_doc, "overall": {"accuracy": round(right / total, 4) if total else 0.0,
-                                            "right": right, "total": total, "documents": len(per_doc)}}
+    return {"per_doc": per_doc, "overall": _accuracy(per_doc)}
 
 
 def direct_target_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
@@ -234,9 +204,9 @@ def direct_target_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
     a merged objective only with its first task, as it is printed once)."""
     from kehoach.normalize.targets import find_targets
     texts = _seed_texts(seeds_dir)
-    tasks = _gold_files(gold_dir, "tasks")
+    tasks = gold_files(gold_dir, "tasks")
     per_doc = {}
-    for stem, g in _gold_files(gold_dir, "targets").items():
+    for stem, g in gold_files(gold_dir, "targets").items():
         text = texts.get(stem, "")
         year = _plan_year(text)
         prose = "\n".join(line for line in text.split("\n") if "\t" not in line)

@@ -3,10 +3,10 @@
 normalizers; and `ingest` with its Parquet writes), plain pdfplumber extract_tables and
 camelot lattice.
 
-    python -m kehoach.bench_pdf                    # one rendered PDF per layout
-    python -m kehoach.bench_pdf --all              # every PDF in corpus/rendered
-    python -m kehoach.bench_pdf a.pdf b.pdf        # these files
-    python -m kehoach.bench_pdf --skip camelot     # leave a tool out
+    python -m kehoach.bench.pdf                    # one rendered PDF per layout
+    python -m kehoach.bench.pdf --all              # every PDF in corpus/rendered
+    python -m kehoach.bench.pdf a.pdf b.pdf        # these files
+    python -m kehoach.bench.pdf --skip camelot     # leave a tool out
 
 Pages per CPU second is the figure to compare with the target (20 text-PDF pages/s on one
 core): the wall figure also counts whatever else the machine runs. Not a test.
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-REPO = Path(__file__).resolve().parents[1]
+from kehoach.bench._common import REPO, page_count
+
 RENDERED = REPO / "corpus" / "rendered"
 
 
@@ -37,15 +38,6 @@ class Result:
             return f"{self.tool:<28} skipped: {self.note}"
         return (f"{self.tool:<28} {self.pages:>5} pages {self.wall:7.2f}s wall {self.pages / self.wall:7.1f} pages/s"
                 f"   {self.cpu:7.2f}s cpu {self.pages / max(self.cpu, 1e-9):7.1f} pages/cpu-s {self.note}")
-
-
-def page_count(path: Path) -> int:
-    import pypdfium2 as pdfium
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
 
 
 def timed(tool: str, files: list[Path], run: Callable[[Path], object]) -> Result:
@@ -67,10 +59,11 @@ def kehoach_pipeline() -> Callable[[Path], object] | None:
     """What `kehoach ingest` does for a file short of writing Parquet: read, recover, metadata,
     and the records with units, deadlines, citations and targets normalized."""
     try:
-        from kehoach.pipeline import extract, records
+        from kehoach.datasets import records
+        from kehoach.pipeline import extract
     except ImportError:
         return None
-    return lambda f: records(extract(f, str(f)), f, str(f))
+    return lambda f: records(extract(f, str(f)), f)
 
 
 def kehoach_ingest() -> Callable[[Path], object] | None:

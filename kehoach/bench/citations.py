@@ -1,6 +1,6 @@
 """Throughput of the citation parser (find_citations + resolve_citations) over text files.
 
-    python -m kehoach.bench_citations /work/shared/corpus-real/*.md corpus/seeds/*.txt
+    python -m kehoach.bench.citations /work/shared/corpus-real/*.md corpus/seeds/*.txt
 
 The target is at least 5 MB/s of UTF-8 text. Files are read before timing; the vocabulary is
 loaded by a warm-up call, so the figure is the steady-state cost per document.

@@ -1,4 +1,4 @@
-"""Timing of unit resolution over real mentions: `python -m kehoach.bench_units [N]`.
+"""Timing of unit resolution over real mentions: `python -m kehoach.bench.units [N]`.
 
 Mentions come from the lead/support cells of the seed plans' gold tables and, when shared/ is
 beside the repository, from the task tables of the real plans in shared/corpus-real (TVPL markdown
@@ -13,9 +13,10 @@ import sys
 import time
 from pathlib import Path
 
+from kehoach.bench._common import REPO
+from kehoach.eval._common import gold_files
 from kehoach.normalize import units
 
-REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 # Issuer and place of each real plan (from shared/corpus-real/MANIFEST.md and the plans' headers).
@@ -98,9 +99,8 @@ def md_unit_cells(path: Path) -> list[tuple[str, str]]:
 def real_cells(shared: Path = SHARED) -> list[tuple[str, str | None, str, str]]:
     """(cell, place, issuer, source) for the seeds' gold cells and, when present, corpus-real cells."""
     out = []
-    for gold in sorted((REPO / "corpus" / "gold" / "units").glob("*.json")):
-        g = json.loads(gold.read_text(encoding="utf-8"))
-        out += [(c["text"], g.get("place"), g.get("issuer"), gold.stem) for c in g["cells"] if c["text"]]
+    for stem, g in gold_files(REPO / "corpus" / "gold", "units").items():
+        out += [(c["text"], g.get("place"), g.get("issuer"), stem) for c in g["cells"] if c["text"]]
     corpus = shared / "corpus-real"
     for name, (issuer, place) in REAL_ISSUERS.items():
         if (corpus / name).exists():
