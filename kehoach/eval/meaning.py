@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -139,84 +138,70 @@ def meaning_scores(gold_dir: Path, out_dir: Path) -> dict[str, Any]:
             "targets": target_scores(gold_dir, out_dir)}
 
 
-# --- direct: the normalizers on the seeds, without the pipeline --------------------------------
+# --- direct: the normalizer stages on the gold task tables -------------------------------------
 
-_YEAR_RE = re.compile(r"(?<!\d)năm\s+((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
+def _gold_extractions(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
+    """Each seed read by the pipeline (its text blocks and metadata), with the gold task table
+    in place of the recovered one: the normalizers are then scored on cells known to be
+    right, through the very stages `kehoach ingest` runs."""
+    from dataclasses import replace
+
+    from kehoach.model import Task
+    from kehoach.pipeline import extract
+    tasks = gold_files(gold_dir, "tasks")
+    out = {}
+    for path in sorted(Path(seeds_dir).glob("*.txt")):
+        g = tasks.get(path.stem, {})
+        titles = {s["label"]: s.get("title") for s in g.get("sections", [])}
+        gold_tasks = tuple(Task(
+            seq=t["seq"], section=t.get("section"), section_title=titles.get(t.get("section")),
+            stt=t.get("stt"), objective=t.get("objective"), task=t.get("task"), output=t.get("output"),
+            lead=t.get("lead"), support=t.get("support"), deadline=t.get("deadline"), basis=t.get("basis"),
+            split=bool(t.get("split")), page_start=None, page_end=None, table=1) for t in g.get("tasks", []))
+        out[path.stem] = replace(extract(path), tasks=gold_tasks, found={})
+    return out
 
 
-def _plan_year(text: str) -> int | None:
-    m = _YEAR_RE.search(text)
-    return int(m.group(1)) if m else None
-
-
-def _own_number(text: str) -> str | None:
-    for line in text.splitlines()[:40]:
-        if re.match(r"\s*Số\s*:", line):
-            return line
-    return None
-
-
-def _task_row_text(task: dict, first_objective: bool) -> str:
-    fields = ["objective", "task", "output", "lead", "support", "deadline", "basis"]
-    cells = [task.get(f) or "" for f in fields]
-    if not first_objective:
-        cells[0] = ""
-    return "\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells)
-
-
-def _seed_texts(seeds_dir: Path) -> dict[str, str]:
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(Path(seeds_dir).glob("*.txt"))}
+def _stage(name: str, ex) -> list:
+    """The values the registered normalizer `name` finds in one extraction."""
+    from kehoach.normalize import Errors, registered
+    from kehoach.settings import NormalizeSettings
+    norm = next(n for n in registered() if n.name == name)
+    found, _ = norm.run(ex, getattr(NormalizeSettings(), name), Errors(name))
+    return found
 
 
 def direct_citation_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
-    """find_citations + resolve_citations on each whole seed text (prose and table lines)."""
-    from kehoach.normalize.citations import find_citations, resolve_citations
-    texts = _seed_texts(seeds_dir)
+    """The citations stage on each seed's prose and gold task cells."""
+    exs = _gold_extractions(gold_dir, seeds_dir)
     per_doc = {}
     for stem, g in gold_files(gold_dir, "citations").items():
-        text = texts.get(stem, "")
-        found = resolve_citations(find_citations(text, own_number=_own_number(text)))
-        per_doc[stem] = _citation_doc({c["key"] for c in g["citations"]}, {c.key for c in found if c.key})
+        found = _stage("citations", exs[stem]) if stem in exs else []
+        per_doc[stem] = _citation_doc({c["key"] for c in g["citations"]}, {f.value.key for f in found if f.value.key})
     return {"per_doc": per_doc, "overall": _micro(per_doc)}
 
 
 def direct_deadline_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
-    """parse_deadline on each gold task's deadline cell, with the section's or plan's year."""
-    from kehoach.normalize.deadlines import parse_deadline, section_year
-    texts = _seed_texts(seeds_dir)
-    tasks = gold_files(gold_dir, "tasks")
+    """The deadlines stage on each gold task's deadline cell."""
+    exs = _gold_extractions(gold_dir, seeds_dir)
     per_doc = {}
     for stem, g in gold_files(gold_dir, "deadlines").items():
-        plan_year = _plan_year(texts.get(stem, ""))
-        titles = {s["label"]: s.get("title") for s in tasks.get(stem, {}).get("sections", [])}
-        by_seq = {}
-        for t in tasks.get(stem, {}).get("tasks", []):
-            year = section_year(titles.get(t.get("section"))) or plan_year
-            d = parse_deadline(t.get("deadline"), year=year)
-            by_seq[t["seq"]] = {"deadline_kind": d.kind, "deadline_start": d.start, "deadline_end": d.end,
-                                "deadline_recurrence": d.recurrence}
+        found = _stage("deadlines", exs[stem]) if stem in exs else []
+        by_seq = {f.seq: {"deadline_kind": f.value.kind, "deadline_start": f.value.start,
+                          "deadline_end": f.value.end, "deadline_recurrence": f.value.recurrence}
+                  for f in found}
         per_doc[stem] = _deadline_doc(g["deadlines"], by_seq)
     return {"per_doc": per_doc, "overall": _accuracy(per_doc)}
 
 
 def direct_target_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, Any]:
-    """find_targets on the seed's prose lines, and on each gold task row (cells joined by tabs;
-    a merged objective only with its first task, as it is printed once)."""
-    from kehoach.normalize.targets import find_targets
-    texts = _seed_texts(seeds_dir)
-    tasks = gold_files(gold_dir, "tasks")
+    """The targets stage on each seed's prose and gold task rows."""
+    exs = _gold_extractions(gold_dir, seeds_dir)
     per_doc = {}
     for stem, g in gold_files(gold_dir, "targets").items():
-        text = texts.get(stem, "")
-        year = _plan_year(text)
-        prose = "\n".join(line for line in text.split("\n") if "\t" not in line)
-        found = list(find_targets(prose, year=year))
-        seen = set()
-        for t in tasks.get(stem, {}).get("tasks", []):
-            key = (t.get("stt"), t.get("objective"))
-            found.extend(find_targets(_task_row_text(t, key not in seen), year=year))
-            seen.add(key)
-        per_doc[stem] = _target_doc(g["targets"], [_target_key(x.indicator, x.value, x.comparator) for x in found])
+        found = _stage("targets", exs[stem]) if stem in exs else []
+        per_doc[stem] = _target_doc(g["targets"], [_target_key(f.value.indicator, f.value.value, f.value.comparator)
+                                                   for f in found])
     return {"per_doc": per_doc, "overall": _micro(per_doc)}
 
 
