@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from kehoach.extract.ocr_repair import skeleton
+from kehoach.extract.scan.lexicon import skeleton
 from kehoach.gazetteer import load_yaml
 from kehoach.model import Document, Metadata
 
