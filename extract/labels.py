@@ -83,3 +83,56 @@ def to_roman(n: int) -> str:
             out += sym
             n -= v
     return out
+
+
+# --- the numbering: a label as (kind, parts, tail), and what may follow it -------------------
+# ('num', (1, 2), '.') for '1.2.', ('roman', (2,), '') for 'II'. Three digits a part and six
+# Roman letters are more than any plan numbers; beyond them a reading is a misreading.
+
+LabelKey = tuple[str, tuple[int, ...], str]
+
+_NUMBER_KEY = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,3})*)(\.?)")
+_ROMAN_KEY = re.compile(r"([IVXL]{1,6})(\.?)")
+
+
+def label_key(label: str) -> LabelKey | None:
+    """The label's place in a numbering: ('num', (1, 2), '.') for '1.2.', ('roman', (2,), '')
+    for 'II'; None for anything else (letters, 'a)', words)."""
+    m = _NUMBER_KEY.fullmatch(label)
+    if m:
+        return "num", tuple(int(x) for x in m.group(1).split(".")), m.group(2)
+    m = _ROMAN_KEY.fullmatch(label)
+    if m and roman_value(m.group(1)):
+        return "roman", (roman_value(m.group(1)),), m.group(2)
+    return None
+
+
+def format_label(kind: str, parts: tuple[int, ...], tail: str) -> str:
+    """label_key's inverse: ('num', (1, 2), '.') → '1.2.'."""
+    if kind == "roman":
+        return to_roman(parts[0]) + tail
+    return ".".join(str(p) for p in parts) + tail
+
+
+def successors(key: LabelKey) -> list[LabelKey]:
+    """Labels that may follow key in a plan's numbering: its next sibling, its first child,
+    and the next item of any level above it."""
+    kind, parts, tail = key
+    out = [(kind, parts[:-1] + (parts[-1] + 1,), tail)]
+    if kind == "num":
+        out.append((kind, parts + (1,), ""))
+        for k in range(1, len(parts)):
+            out.append((kind, parts[:k - 1] + (parts[k - 1] + 1,), "."))
+            out.append((kind, parts[:k - 1] + (parts[k - 1] + 1,), ""))
+    return out
+
+
+def follows(prev: LabelKey, cur: LabelKey, steps: int = 1) -> bool:
+    """cur can come after prev in a numbering, with steps-1 labels left out between them
+    (the tail, a dot or none, is no part of the order)."""
+    frontier = {prev}
+    for _ in range(steps):
+        frontier = {s for f in frontier for s in successors(f)}
+        if (cur[0], cur[1]) in {(s[0], s[1]) for s in frontier}:
+            return True
+    return False

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 from kehoach.extract.docx import DocxSettings
 from kehoach.extract.pdf import PdfSettings
 from kehoach.extract.recover import RecoverSettings
-from kehoach.extract.scan import ScanSettings
+from kehoach.extract.scan.settings import ScanSettings
 from kehoach.extract.text import TextSettings
 from kehoach.normalize.citations import CitationSettings
 from kehoach.normalize.deadlines import DeadlineSettings

@@ -1,5 +1,4 @@
-"""Scanned plans: which pages need OCR, table grids from rulings, label numbering, Vietnamese
-post-OCR repair, and (with Tesseract installed) OCR of real and generated scans."""
+"""Scanned plans: table grids from rulings, label numbering, Vietnamese post-OCR repair, and (with Tesseract installed) OCR of real and generated scans."""
 from __future__ import annotations
 
 import re
@@ -9,7 +8,9 @@ import numpy as np
 import pytest
 
 from kehoach.extract import scan
-from kehoach.extract.ocr_repair import Word, build_lexicon, default_lexicon, repair_words, skeleton
+from kehoach.extract.labels import format_label, label_key, roman_value, successors, to_roman
+from kehoach.extract.scan import Word, build_lexicon, default_lexicon, repair_words, skeleton
+from kehoach.extract.scan.tables import _ink_box
 from kehoach.model import Cell, Row
 from conftest import run_cli
 
@@ -195,9 +196,9 @@ def test_cell_crop_keeps_the_dot_below_a_last_line_near_the_ruling():
     ink[60:80, 40:46] = 255                           # a letter whose baseline is 9 px above
     ink[82:85, 41:44] = 255                           # the bottom ruling (y=89), its dot below
     box = (20, 10, 180, 89)
-    x0, y0, x1, y1 = scan._ink_box(ink, box, pad=6, edge=2)
+    x0, y0, x1, y1 = _ink_box(ink, box, pad=6, edge=2)
     assert y1 >= 85 and y1 <= 89 - 2                  # dot inside, ruling outside
-    assert scan._ink_box(ink, box, pad=6)[3] == 89 - 6  # the old cut at pad drops the dot
+    assert _ink_box(ink, box, pad=6)[3] == 89 - 6  # the old cut at pad drops the dot
 
 
 def test_stray_marks_by_the_text_go_and_real_punctuation_stays():
@@ -213,7 +214,7 @@ def test_stray_marks_by_the_text_go_and_real_punctuation_stays():
 @needs_tesseract
 def test_engine_reads_one_image_after_another_and_lifts_a_whitelist():
     import cv2
-    from kehoach.extract import ocr
+    from kehoach.extract.scan import engine as ocr
     lang = scan.choose_lang(scan.ScanSettings())
 
     def image(text: str) -> np.ndarray:
@@ -232,7 +233,7 @@ def test_engine_reads_one_image_after_another_and_lifts_a_whitelist():
 @needs_tesseract
 def test_boxes_of_one_image_are_read_apart_in_image_coordinates():
     import cv2
-    from kehoach.extract import ocr
+    from kehoach.extract.scan import engine as ocr
     img = np.full((200, 600), 255, np.uint8)
     cv2.putText(img, "2024", (20, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
     cv2.putText(img, "1/2023", (330, 160), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
@@ -260,9 +261,18 @@ def test_a_tall_mosaic_is_cut_between_crops():
     assert len(parts) > 1
 
 
+def test_a_label_parses_into_its_numbering_and_back():
+    assert label_key("1.2.") == ("num", (1, 2), ".") and label_key("II") == ("roman", (2,), "")
+    assert label_key("a)") is None and label_key("IIII") is None and label_key("1,2") is None
+    for label in ("1", "1.2.", "12.3.4", "IV.", "XL"):
+        assert format_label(*label_key(label)) == label
+    # after 1.2: its sibling 1.3, its child 1.2.1, and the next top-level item 2 / 2.
+    assert {format_label(*k) for k in successors(label_key("1.2"))} == {"1.3", "1.2.1", "2.", "2"}
+
+
 def test_roman_numerals_round_trip():
-    assert [scan.roman_value(scan.to_roman(n)) for n in range(1, 40)] == list(range(1, 40))
-    assert scan.roman_value("IIII") is None
+    assert [roman_value(to_roman(n)) for n in range(1, 40)] == list(range(1, 40))
+    assert roman_value("IIII") is None
 
 
 # --- grids from rulings ----------------------------------------------------------------------
@@ -319,23 +329,6 @@ def test_isolated_specks_go_and_diacritic_dots_stay():
     ink[150:152, 150:152] = 255                       # a lone speck
     out = scan.despeckle(ink, 12)
     assert out[85, 53] == 255 and out[150, 150] == 0
-
-
-# --- which pages need OCR --------------------------------------------------------------------
-
-def test_page_profile_rule():
-    st = scan.ScanSettings()
-    assert scan.page_needs_ocr(scan.PageProfile(1.0, 0, 0.0), st)
-    assert scan.page_needs_ocr(scan.PageProfile(1.0, 170, 0.02), st)        # a signature stamp
-    assert not scan.page_needs_ocr(scan.PageProfile(1.0, 2500, 0.6), st)    # image behind text
-    assert not scan.page_needs_ocr(scan.PageProfile(0.0, 2500, 0.6), st)
-
-
-@needs_real
-def test_scans_need_ocr_and_text_pdfs_do_not():
-    assert scan.needs_ocr(KH753) == [1, 2, 3, 4]
-    assert scan.needs_ocr(REAL / "qngai-bc23-caicach-tthc-2025-scan.pdf") == [1, 2]   # stamp only
-    assert scan.needs_ocr(REAL / "qngai-tb11-ketluan-cphoa-2025-text.pdf") == []
 
 
 # --- metadata from OCR'd national headers ------------------------------------------------

@@ -123,3 +123,32 @@ def test_every_signature_stamp_label_matches_the_built_regexes():
         assert STAMP_LINE.match(f"{label.upper()} : x"), label        # as printed in capitals
         assert SIGNATURE_TEXT.search(f"x {label}: y"), label
     assert not STAMP_LINE.match("Ký bởi Sở Tài chính")             # a label needs its colon
+# --- OCR vocabulary (the scan reader) -----------------------------------------------------
+
+OCR_VOCAB = load_yaml("ocr_vocab.yaml")
+
+
+def test_ocr_vocabulary_lists_are_clean():
+    assert set(OCR_VOCAB) == {"url_host_endings", "page_number_words"}
+    for key, items in OCR_VOCAB.items():
+        assert items and not _dupes(items) and all(i == i.strip() and i for i in items), key
+
+
+@pytest.mark.parametrize("ending", OCR_VOCAB["url_host_endings"])
+def test_url_host_ending_completes_an_address_cut_by_ocr(ending):
+    from kehoach.extract.scan import Word, default_lexicon, repair_words
+    lex = default_lexicon()
+    if lex is None:
+        pytest.skip("underthesea word list not installed")
+    words = [Word(w, 0.5) for w in ("https://dichvu", "cong.gov.", ending)]
+    fixed, _notes = repair_words(words, lex)
+    assert [w.text for w in fixed] == [f"https://dichvucong.gov.{ending}"]
+
+
+@pytest.mark.parametrize("word", OCR_VOCAB["page_number_words"])
+def test_page_number_word_marks_page_furniture(word):
+    from kehoach.extract.scan.prose import _is_furniture
+    from kehoach.extract.scan.settings import ScanSettings
+    st = ScanSettings()
+    assert _is_furniture(f"{word} 3", (0, 980, 100, 995), 1000, st)      # bottom margin
+    assert not _is_furniture(f"{word} 3", (0, 500, 100, 515), 1000, st)  # in the body

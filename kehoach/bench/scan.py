@@ -69,7 +69,7 @@ def _cpu() -> float:
 
 def kehoach_engine(spec: str):
     from kehoach.extract import scan
-    from kehoach.extract.ocr_repair import RepairSettings
+    from kehoach.extract.scan import RepairSettings
     parts = spec.split(":")
     settings = scan.ScanSettings(lang=parts[1] if len(parts) > 1 else "vie")
     for variant in parts[2:]:
@@ -211,7 +211,7 @@ def calibrate(spec: str, files: list[Path], seeds: Path) -> str:
     what RepairSettings.confident is set from."""
     import re
     import unicodedata
-    from kehoach.extract import ocr
+    from kehoach.extract.scan import engine as ocr
     words: list = []
     real = ocr.recognize_boxes
 

@@ -1,4 +1,5 @@
-"""Tesseract, in process: words with boxes and confidences from a grey image.
+"""Tesseract, in process: words with boxes and confidences from a grey image, and the choice
+of the installed model that reads them.
 
 The engine is the libtesseract 5.5 that the tesserocr wheel carries; the Vietnamese models are
 Debian's (tesseract-ocr-vie, tesseract-ocr-script-viet), found in their tessdata folder. In
@@ -20,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kehoach.extract.base import ReadError
+from kehoach.extract.base import OcrUnavailable
+from kehoach.extract.scan.settings import ScanSettings
 
 # Where distributions put their models, after $TESSDATA_PREFIX: Debian 12 / Ubuntu 22.04+,
 # Debian 11, Fedora, a source build, Homebrew.
@@ -80,10 +82,38 @@ def _api(folder: str, lang: str):
         api = tesserocr.PyTessBaseAPI(path=folder.rstrip("/") + "/", lang=lang,
                                       oem=tesserocr.OEM.LSTM_ONLY)
     except RuntimeError as exc:
-        raise ReadError(f"OCR model '{lang}' does not load from {folder} ({exc})") from exc
+        raise OcrUnavailable(f"OCR model '{lang}' does not load from {folder} ({exc})") from exc
     # Plans print dark on light: the light-on-dark retry of every unsure line only costs time.
     api.SetVariable("tessedit_do_invert", "0")
     return api
+
+
+def choose_lang(settings: ScanSettings) -> str | None:
+    """The Tesseract language to use: the forced one if installed, else the first installed
+    of the preferred ones; None when none is."""
+    have = installed_langs(settings.tessdata)
+    wanted = (settings.lang,) if settings.lang else settings.langs
+    return next((l for l in wanted if all(p in have for p in l.split("+"))), None)
+
+
+def tesseract_available(settings: ScanSettings = ScanSettings()) -> bool:
+    return choose_lang(settings) is not None
+
+
+def prose_lang(settings: ScanSettings) -> str:
+    if settings.prose_lang and settings.prose_lang in installed_langs(settings.tessdata):
+        return settings.prose_lang
+    return settings.lang
+
+
+def read_words(img: np.ndarray, dpi: int, psm: int, lang: str, settings: ScanSettings,
+               whitelist: str | None = None,
+               boxes: list[tuple[int, int, int, int]] | None = None) -> list[OcrWord]:
+    """Words of the image, or of each of its boxes read on its own, in image coordinates."""
+    h, w = img.shape[:2]
+    parts = recognize_boxes(img, boxes or [(0, 0, w, h)], dpi, psm, lang, whitelist=whitelist,
+                            tessdata=settings.tessdata, timeout_s=settings.timeout_s)
+    return [word for part in parts for word in part]
 
 
 def recognize(img: np.ndarray, dpi: int, psm: int, lang: str, *, whitelist: str | None = None,
@@ -102,7 +132,7 @@ def recognize_boxes(img: np.ndarray, boxes: list[tuple[int, int, int, int]], dpi
     image cut into boxes keeps lines that Tesseract drops when it lays out the whole."""
     folder = tessdata_dir(tessdata)
     if folder is None or not engine_available():
-        raise ReadError("OCR engine not installed (pip: tesserocr; Debian: tesseract-ocr-vie "
+        raise OcrUnavailable("OCR engine not installed (pip: tesserocr; Debian: tesseract-ocr-vie "
                         "tesseract-ocr-script-viet)")
     if img.dtype != np.uint8 or img.ndim != 2:
         raise ValueError("recognize takes an 8-bit grey image")
@@ -128,7 +158,7 @@ def _read_boxes(api, img: np.ndarray, boxes: list[tuple[int, int, int, int]], dp
             api.SetImageBytes(crop.tobytes(), w, h, 1, w)
             api.SetSourceResolution(int(dpi))
             if not api.Recognize(int(timeout_s * 1000)):
-                raise ReadError(f"OCR gave up after {timeout_s:g} s or failed on a {w}×{h} image")
+                raise OcrUnavailable(f"OCR gave up after {timeout_s:g} s or failed on a {w}×{h} image")
             out.append([OcrWord(o.text, o.conf, (o.box[0] + x0, o.box[1] + y0, o.box[2] + x0,
                                                  o.box[3] + y0), o.line)
                         for o in parse_tsv(api.GetTSVText(0))])
