@@ -120,7 +120,7 @@ def test_detect_header_real_headers(h000, h003, h004, h617):
      "dự thảo VBQPPL", "Các phòng, đơn vị có liên quan", "Văn phòng", "Trong năm 2024",
      "Báo cáo đánh giá tác động của chính sách kèm theo Biểu mẫu đánh giá tác động của TTHC ban hành kèm theo "
      "Thông tư số 03/2022/TT-BTP", "Thông tư số 03/2022/TT-BTP"],
-    # tvpl-kh157-cantho-thidua.md l.440-446: a score table, not a task table
+    # tvpl-kh157-cantho-thidua.md l.444-450: a score table, not a task table
     ["STT", "TIÊU CHÍ THI ĐUA", "ĐIỂM CHUẨN", "HƯỚNG DẪN CHẤM ĐIỂM"],
     # 000 l.44 alone: the sub-header names objective and task only
     H000_SUB,
@@ -197,11 +197,12 @@ def test_value_kind_real_cells(value, kind):
 def test_fit_prefers_each_value_in_its_own_column():
     # the cells of 000 l.46
     deadline, unit, product = "Trước ngày 31/01/2024", "Phòng Lãnh sự - NVNONN", "Kế hoạch Kiểm soát TTHC năm 2024"
-    task = "Tổ chức, triển khai thực hiện Kế hoạch kiểm soát thủ tục hành chính năm 2024 của Sở Ngoại vụ"
+    # 000 l.47 (l.46's "Tổ chức, …" begins with a unit phrase, so it is not a neutral task text)
+    task = "Cập nhật, sửa đổi các quy định liên quan về công tác kiểm soát thủ tục hành chính do trung ương ban hành"
     assert _fit("deadline", deadline, S) > 0 > _fit("support", deadline, S)
     assert _fit("lead", unit, S) > 0 > _fit("deadline", unit, S)
     assert _fit("output", product, S) > max(_fit("lead", product, S), _fit("deadline", product, S))
-    assert _fit("task", task, S) > 0 > _fit("stt", task, S)
+    assert _fit("task", task, S) > 0 > _fit("lead", task, S) > _fit("stt", task, S)
     assert _fit("stt", "1.1", S) > 0
     assert _fit("basis", "Thông tư số 03/2022/TT-BTP", S) > 0 > _fit("basis", "Thường xuyên", S)  # 004 l.84, l.89
     assert _fit("deadline", "", S) == 0 and _fit(None, deadline, S) == 0
@@ -333,10 +334,12 @@ ROW_004_108 = ["", "TTHC trước hạn", "đơn vị có liên quan", "", "", "
 @pytest.mark.parametrize("header,above,below", [
     # lower-case start, the other cells the ends of the cells above
     ("h000", ROW_001_108, ROW_001_111),
-    # 000 l.57 (the row above, 2.3) was cut; l.61 carries one word of it
-    ("h000", ["2.3", "100% TTHC công khai đúng hạn", "Công khai bộ TTHC kịp thời trên Cơ sở dữ liệu Quốc gia về TTHC",
-              "Công khai bộ TTHC trên Cơ sở dữ liệu Quốc gia về TTHC", "Phòng Lãnh sự - NVNONN",
-              "Phòng Hợp tác quốc tế", "Thường xuyên"], ["", "", "phương", "", "", "", ""]),
+    # 000 l.57 (2.3, its task cut after "địa") and l.61, one word of it after the header repeats
+    ("h000", ["2.3", "100% TTHC công khai đúng hạn", "Công khai bộ TTHC kịp thời trên Cơ sở dữ liệu Quốc gia về TTHC; "
+              "Công khai bộ TTHC kịp thời trên Cổng dịch vụ công của tỉnh; Công khai bộ TTHC kịp thời trên Trang "
+              "thông tin điện tử, tại Bộ phận TN&TKQ của đơn vị, địa", "Công khai bộ TTHC trên Cơ sở dữ liệu Quốc gia "
+              "về TTHC; trên Cổng DVC của tỉnh và trên Trang thông tin điện tử, Bộ phận TN&TKQ",
+              "Phòng Lãnh sự - NVNONN", "Phòng Hợp tác quốc tế", "Thường xuyên"], ["", "", "phương", "", "", "", ""]),
     # an acronym start after a task that does not end a sentence
     ("h004", ROW_004_106, ROW_004_108),
     # 001 l.174 then l.177: under a merged Nội dung cell the Mục tiêu column goes on mid-sentence
@@ -344,10 +347,10 @@ ROW_004_108 = ["", "TTHC trước hạn", "đơn vị có liên quan", "", "", "
               "Kế hoạch, văn bản", "", "Văn phòng", "Quý II/2023"],
      ["", "mỗi của các sở, ban, ngành, cấp huyện.", "", "thông báo, Tài liệu hướng dẫn nghiệp vụ",
       "UBND xã, CC chuyên môn", "Văn phòng HĐND-UBND huyện", ""]),
-    # 001 l.139: only the end of a lead cell ("… và thị trấn") carried over, no task text
-    ("h000", ["3.1", "Bộ phận Một cửa tổ chức hoạt động theo định hướng đổi mới theo Quyết định 468/QĐ-TTg",
-              "Đảm bảo cơ sở vật chất cho hoạt động số hóa hồ sơ TTHC", "Cơ sở vật chất được bố trí",
-              "VP UBND xã và CB, CC chuyên môn", "Phòng Văn hóa và Thông tin", "Thường xuyên"],
+    # 001 l.135 (a task under 3.1) and l.139: only the end of a lead cell carried over, no task text
+    ("h000", ["", "", "Đảm bảo cơ sở vật chất cho hoạt động số hóa hồ sơ TTHC, thanh toán không tiền mặt, khai thác "
+              "hiệu quả các cơ sở dữ liệu về dân cư", "Cơ sở vật chất được bố trí", "VP UBND xã và CB, CC chuyên môn",
+              "Phòng Văn hóa và Thông tin; Phòng Tài chính - Kế hoạch", "- Thường xuyên"],
      ["", "", "", "", "thị trấn", "", ""]),
 ])
 def test_numberless_row_at_page_top_continues_the_task_above(request, header, above, below):
@@ -502,7 +505,7 @@ def test_next_label_skips_numberless_rows(h000):
         ["", "", "Cấu hình quy trình nội bộ, quy trình điện tử lên phần mềm Một cửa (Egov) của tỉnh",
          "Quy trình điện tử được cấu hình trên Egov", "Phòng Lãnh sự - NVNONN", "Văn phòng Sở", "Thường xuyên"],
         ["2.3", "100% TTHC công khai đúng hạn", "Công khai bộ TTHC kịp thời", "Công khai bộ TTHC",
-         "Phòng Lãnh sự - NVNONN", "Phòng Hợp tác quốc tế", "Thường xuyên"])]
+         "Phòng Lãnh sự - NVNONN", "Phòng Hợp tác quốc tế", "Thường xuyên"])]  # l.57, its cells shortened
     assert _next_label(lines, 1, h000) == "2.3"
     assert _next_label(lines, 0, h000) == "2.2"
     assert _next_label(lines, 3, h000) is None
@@ -523,9 +526,10 @@ def test_rule_rows_are_junk():
     (["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"], True),
     (["1", "2", "3", "4", "5", "6"], True),
     # real rows: numbers that are not a run of column numbers
-    (["I", "NHÓM XÃ, PHƯỜNG", "115", ""], False),            # tvpl-kh157 l.449-453
+    (["I", "NHÓM XÃ, PHƯỜNG", "115", ""], False),            # tvpl-kh157 l.453-457
     (["17", "Nâng cao tỷ lệ giải quyết hồ sơ", "Các phòng,", "Văn phòng", "Thường xuyên", "Đạt trên 96%", ""], False),  # 004 l.106
-    (["1", "20", ""], False),                                 # tvpl-kh157 l.457/464 (number, score)
+    (["1", "20", ""], False),                                 # tvpl-kh157 l.461/468 (number, score)
+    (["20", "40", "20"], False),                              # the scores of tvpl-kh157 l.468, l.494, l.517 side by side
     (["(1)", "(2)", ""], False),                              # too few cells to tell
 ])
 def test_column_numbering_rows(values, numbering):
