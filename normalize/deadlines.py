@@ -27,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kehoach.extract.labels import roman_value
 from kehoach.gazetteer import load_yaml
 from kehoach.model import Deadline, Finding, Found
 from kehoach.normalize import Normalizer, plan_year
@@ -70,7 +71,6 @@ class _Vocab:
     open_prefixes: tuple[str, ...]
 
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _YEAR = r"(?:1[89]|2\d)\d{2}"
 _QNUM = r"(?:iv|iii|ii|i|[1-4])(?!\w)"
 
@@ -174,6 +174,11 @@ def _span(y: int | None, m1: int, m2: int) -> tuple[dt.date | None, dt.date | No
     return dt.date(y, m1, 1), _month_end(y, m2)
 
 
+def _quarter(numeral: str) -> int:
+    """A quarter's number as printed, in Arabic or Roman figures ("3", "iii")."""
+    return int(numeral) if numeral.isdigit() else roman_value(numeral)
+
+
 def _year_ok(y: int | None, s: DeadlineSettings) -> int | None:
     return y if y is not None and s.min_year <= y <= s.max_year else None
 
@@ -199,8 +204,8 @@ def _atom(m: re.Match, default_year: int | None, s: DeadlineSettings) -> _Atom |
             h = _vocab().halves[" ".join(g["hw"].split())]
             return _Atom(pos, end, *_span(y_of("yh"), 1 if h == 1 else 7, 6 if h == 1 else 12), False)
         if g["q"]:
-            q1 = _ROMAN[g["q1"]]
-            q2 = _ROMAN[g["q2"]] if g["q2"] else q1
+            q1 = _quarter(g["q1"])
+            q2 = _quarter(g["q2"]) if g["q2"] else q1
             lo, hi = min(q1, q2), max(q1, q2)
             return _Atom(pos, end, *_span(y_of("yq"), 3 * lo - 2, 3 * hi), False)
         if g["mon"] or g["my"]:

@@ -27,6 +27,7 @@ from kehoach.gazetteer import load_yaml
 from kehoach.model import Found, Target
 from kehoach.normalize import Normalizer, plan_year, value_fields
 from kehoach.normalize.deadlines import section_year
+from kehoach.textutil import alternation
 
 VOCAB_FILE = "indicators.yaml"
 
@@ -93,10 +94,6 @@ def _norm(text: str) -> str:
     return _vocab().norm(text)
 
 
-def _alt(phrases) -> str:
-    return "|".join(_phrase(p) for p in sorted(phrases, key=len, reverse=True))
-
-
 def _indicators(entries: list[dict], norm: _Normalizer, s: TargetSettings) -> tuple[_Indicator, ...]:
     gap = rf"(?:\s+\S+){{0,{s.trigger_gap_words}}}?\s+"
     out = []
@@ -130,14 +127,14 @@ def _vocab(s: TargetSettings = DEFAULT) -> _Vocab:
             rf"\s*(?P<unit>{unit_alt})(?![\w])", re.IGNORECASE),
         unit_canon={u.lower(): c for u, c in units.items()},
         cues=tuple(cues),
-        suffix=re.compile(rf"\s*(?P<s>{_alt(suffix_cmp)})(?!\w)", re.IGNORECASE),
+        suffix=re.compile(rf"\s*(?P<s>{alternation(suffix_cmp)})(?!\w)", re.IGNORECASE),
         suffix_cmp=suffix_cmp,
         transparent=tuple(sorted((tuple(w.split()) for w in set(y["transparent"])), key=len, reverse=True)),
-        year=re.compile(rf"(?<!\w)(?:{_alt(y['year_markers'])})\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
-        conj=re.compile(rf"\s(?:{_alt(y['shared_comparator_conjunctions'])})\s", re.IGNORECASE),
+        year=re.compile(rf"(?<!\w)(?:{alternation(y['year_markers'])})\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+        conj=re.compile(rf"\s(?:{alternation(y['shared_comparator_conjunctions'])})\s", re.IGNORECASE),
         # A comma between digits is a decimal comma ("97,5%"), not a piece boundary.
-        piece_split=re.compile(rf"(?<!\d),|,(?!\d)|\s(?:{_alt(y['piece_conjunctions'])})\s|\(|\)", re.IGNORECASE),
-        date_month=re.compile(rf"(?:{_alt(y['date_month_words'])})\s+\d{{1,2}}\s*$", re.IGNORECASE),
+        piece_split=re.compile(rf"(?<!\d),|,(?!\d)|\s(?:{alternation(y['piece_conjunctions'])})\s|\(|\)", re.IGNORECASE),
+        date_month=re.compile(rf"(?:{alternation(y['date_month_words'])})\s+\d{{1,2}}\s*$", re.IGNORECASE),
         indicators=_indicators(y["indicators"], norm, s),
     )
 

@@ -9,7 +9,8 @@ import pytest
 
 from kehoach.extract import scan
 from kehoach.extract.labels import format_label, label_key, roman_value, successors, to_roman
-from kehoach.extract.scan import Word, build_lexicon, default_lexicon, repair_words, skeleton
+from kehoach.extract.scan import Word, build_lexicon, default_lexicon, repair_words
+from kehoach.textutil import fold as skeleton
 from kehoach.extract.scan.tables import _ink_box
 from kehoach.model import Cell, Row
 from conftest import run_cli

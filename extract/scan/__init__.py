@@ -33,7 +33,7 @@ _LAZY = {
     "words": ("drop_unpaired_quotes", "is_label", "is_noise_mark", "mean_conf", "repaired_lines",
               "repaired_text", "tesseract_lines"),
     "numbering": ("repair_fragment_labels", "repair_label_sequence"),
-    "lexicon": ("Lexicon", "build_lexicon", "default_lexicon", "skeleton"),
+    "lexicon": ("Lexicon", "build_lexicon", "default_lexicon"),
     "repair": ("Word", "repair_tokens", "repair_words"),
     "reader": ("PageResult", "ocr_image", "read_scanned_pdf"),
 }

@@ -9,9 +9,10 @@ import importlib.util
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+
+from kehoach.textutil import fold
 from pathlib import Path
 
-_MARKS = re.compile(r"[\u0300-\u036f]")
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}   # huyền sắc ngã hỏi nặng
 _HAS_NON_LETTER = re.compile(r"[\W\d_]")
 # Vowel pairs whose tone mark has two accepted placements (hoá / hóa), marks included.
@@ -32,12 +33,6 @@ class Lexicon:
 
     def is_syllable(self, s: str) -> bool:
         return s.lower() in self.syllables
-
-
-def skeleton(s: str) -> str:
-    """Letters without any mark, lower case: 'Triển' → 'trien', 'đữ' → 'du'."""
-    d = unicodedata.normalize("NFD", s.lower())
-    return _MARKS.sub("", d).replace("đ", "d")
 
 
 def without_tone(s: str) -> str:
@@ -136,7 +131,7 @@ def build_lexicon(phrases: list[str]) -> Lexicon:
             syllables.update(var(p))
     by_skel: dict[str, list[str]] = {}
     for s in syllables:
-        by_skel.setdefault(skeleton(s), []).append(s)
+        by_skel.setdefault(fold(s), []).append(s)
     return Lexicon(frozenset(syllables), frozenset(pairs),
                    {k: tuple(sorted(v)) for k, v in by_skel.items()})
 
@@ -154,7 +149,7 @@ def default_lexicon() -> Lexicon | None:
     lex = build_lexicon(phrases)
     # Abbreviations: upper-case words of the project vocabulary that cannot be a syllable.
     acronyms = {t for s in project for t in _WORD.findall(s)
-                if t.isupper() and not SYLLABLE_SHAPE.match(skeleton(t))}
+                if t.isupper() and not SYLLABLE_SHAPE.match(fold(t))}
     quarter, hosts = _vocab_words()
     return replace(lex, acronyms=frozenset(acronyms), quarter_words=quarter,
                    url_host_endings=hosts)

@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kehoach.extract.scan.lexicon import SYLLABLE_SHAPE, Lexicon, skeleton, without_tone
+from kehoach.extract.labels import roman_value
+from kehoach.extract.scan.lexicon import SYLLABLE_SHAPE, Lexicon, without_tone
+from kehoach.textutil import fold
 from kehoach.extract.scan.settings import RepairSettings
 
 _TOKEN = re.compile(r"^(\W*)([^\W\d_]+)(\W*)$")
@@ -50,7 +52,7 @@ def _choose(lex: Lexicon, core: str, left: str | None, right: str | None) -> str
     """The one spelling of core's skeleton the evidence supports, or None."""
     low = core.lower()
     valid = low in lex.syllables
-    cands = [c for c in lex.by_skeleton.get(skeleton(low), ()) if c != low]
+    cands = [c for c in lex.by_skeleton.get(fold(low), ()) if c != low]
     if not cands:
         return None
     scored = sorted(((_context(lex, left, c, right), c) for c in cands), reverse=True)
@@ -75,7 +77,7 @@ def _choose(lex: Lexicon, core: str, left: str | None, right: str | None) -> str
 def _spellings(lex: Lexicon, low: str) -> tuple[str, ...]:
     """Spellings a read word may stand for: any of its skeleton when it is no syllable, only
     other tones of it when it is one (see _choose)."""
-    cands = lex.by_skeleton.get(skeleton(low), ())
+    cands = lex.by_skeleton.get(fold(low), ())
     if low in lex.syllables:
         cands = tuple(c for c in cands if without_tone(c) == without_tone(low))
     return (low,) + tuple(c for c in cands if c != low)
@@ -210,7 +212,6 @@ def _join_split_syllables(words: list[Word], lex: Lexicon, settings: RepairSetti
 _GLUED_COMMA = re.compile(r"(?<=[^\W\d_])([,;])(?=[^\W\d_])")
 _GLUED_MARK = re.compile(r"(\W*)([^\W\d_]+)([.:])([^\W\d_]+)(\W*)")
 _QUARTER_NUMERAL = re.compile(r"^([IHl1|]+)(?=$|[/\s.,;)-])")
-_ROMAN_QUARTERS = ("I", "II", "III", "IV")
 _ROMAN_H_YEAR = re.compile(r"^[Il|]*H[IHl|]*/[0-9]{4}\b")
 _URL_START = re.compile(r"(?:https?://|www\.)", re.I)
 _URL_PIECE = re.compile(r"^[A-Za-z0-9./:_\-?=&%#~+]+\)?[.,;]?$")
@@ -277,12 +278,12 @@ def _acronym(w: Word, lex: Lexicon, settings: RepairSettings) -> str | None:
         return None
     pre, core, post = parts
     if (len(core) < 3 or not core.isupper() or core in lex.acronyms
-            or SYLLABLE_SHAPE.match(skeleton(core))):
+            or SYLLABLE_SHAPE.match(fold(core))):
         return None
 
     def one_off(a: str, same_letter: bool) -> bool:
         diff = [(x, y) for x, y in zip(a, core) if x != y] if len(a) == len(core) else []
-        return len(diff) == 1 and (not same_letter or skeleton(diff[0][0]) == skeleton(diff[0][1]))
+        return len(diff) == 1 and (not same_letter or fold(diff[0][0]) == fold(diff[0][1]))
 
     # A letter too many, or the same letter with another mark (Đ for D, Ơ for O): the
     # commonest misreadings; any one letter only when OCR hardly believed the token.
@@ -303,7 +304,7 @@ def _quarter(w: Word, prev: Word | None, lex: Lexicon) -> str | None:
     if not m or m.group(1).isdigit():
         return None             # 'Quý 1/2023' is a quarter in Arabic figures
     roman = re.sub(r"[l1|]", "I", m.group(1).replace("H", "II"))
-    if roman not in _ROMAN_QUARTERS:
+    if roman_value(roman) not in (1, 2, 3, 4):
         return None
     return roman + w.text[m.end(1):]
 
