@@ -5,8 +5,7 @@ every run, and the reader's modules (and through them PDFium and pdfplumber, whi
 lazily) are loaded when a name below is first used."""
 from __future__ import annotations
 
-import importlib
-
+from kehoach.extract.lazy import lazy_names
 from kehoach.extract.pdf.settings import PdfSettings
 
 # name → the module that defines it
@@ -23,10 +22,4 @@ _PUBLIC = {
 __all__ = ["PdfSettings", *_PUBLIC]
 
 
-def __getattr__(name: str):
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _PUBLIC, globals())

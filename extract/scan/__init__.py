@@ -18,8 +18,7 @@ Tesseract, PDFium) when a name of it is first asked for.
 """
 from __future__ import annotations
 
-import importlib
-
+from kehoach.extract.lazy import lazy_names
 from kehoach.extract.scan.settings import RepairSettings, ScanSettings
 
 _LAZY = {
@@ -42,10 +41,4 @@ _HOME = {name: module for module, names in _LAZY.items() for name in names}
 __all__ = ["RepairSettings", "ScanSettings", *_HOME]
 
 
-def __getattr__(name: str):
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOME, globals())
