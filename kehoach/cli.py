@@ -186,6 +186,54 @@ def report(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach inges
 
 
 @app.command()
+def sql(out_dir: Path = typer.Argument(..., help="What `kehoach ingest` wrote."),
+        query: str = typer.Argument(..., help='SQL over the views documents, tasks, task_units, citations, targets, findings, e.g. "select lead, count(*) from tasks group by 1".'),
+        fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json.")):
+    """Run a SQL query (DuckDB) over the datasets, each a view named after it."""
+    import csv
+    import json
+    from kehoach.queries import connect, views
+    con = connect(out_dir)
+    if not views(con):
+        err.print(f"[red]no datasets under {out_dir}[/red]")
+        raise typer.Exit(2)
+    try:
+        rel = con.sql(query)
+    except Exception as exc:  # DuckDB's parser and binder errors: the user's query, not a crash
+        err.print(f"{type(exc).__name__}: {exc}", style="red", markup=False)
+        raise typer.Exit(2)
+    if rel is None:
+        return
+    cols, rows = rel.columns, rel.fetchall()
+    if fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+    elif fmt == "json":
+        sys.stdout.write(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, default=str) + "\n")
+    elif fmt == "table":
+        table = Table(*cols)
+        for r in rows:
+            table.add_row(*["" if v is None else str(v) for v in r])
+        out.print(table)
+    else:
+        err.print(f"[red]--format is table, csv or json, not {fmt!r}[/red]")
+        raise typer.Exit(2)
+
+
+@app.command()
+def schema(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach ingest` wrote.")):
+    """The datasets under DIR, with their columns and types as DuckDB reads them."""
+    from kehoach.queries import schema as read_schema
+    found = read_schema(out_dir)
+    if not found:
+        err.print(f"[red]no datasets under {out_dir}[/red]")
+        raise typer.Exit(2)
+    for name, cols in found.items():
+        out.print(f"{name}: " + ", ".join(f"{c} {t}" for c, t in cols), markup=False, highlight=False)
+
+
+@app.command()
 def version():
     """Print the version."""
     out.print(__version__)

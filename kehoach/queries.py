@@ -46,3 +46,39 @@ def finding_kinds(folder: Path) -> list[tuple]:
                                  any_value(coalesce(value, message)) as example
                           from {_scan([folder], 'findings')} group by kind, severity
                           order by n desc""").fetchall()
+
+
+DATASETS = ("documents", "tasks", "findings", "task_units", "citations", "targets")
+
+
+def connect(folder: Path, database: str = ":memory:"):
+    """A DuckDB connection with one view per dataset found under `folder`, named after it
+    (documents, tasks, task_units, citations, targets, findings)."""
+    import duckdb
+    con = duckdb.connect(database)
+    for name in DATASETS:
+        if has_dataset(folder, name) and any((Path(folder) / name).rglob("*.parquet")):
+            con.execute(f"create or replace view {name} as select * from {_scan([folder], name)}")
+    return con
+
+
+def views(con) -> list[str]:
+    return [r[0] for r in con.execute(
+        "select view_name from duckdb_views() where not internal order by view_name").fetchall()]
+
+
+def schema(folder: Path) -> dict[str, list[tuple[str, str]]]:
+    """Each dataset's columns and their types, as DuckDB reads them."""
+    con = connect(folder)
+    return {v: [(r[0], r[1]) for r in con.execute(f"describe {v}").fetchall()] for v in views(con)}
+
+
+def read(folder: Path, name: str):
+    """One dataset as a pandas DataFrame with Arrow dtypes: int32 stays int32 with nulls
+    (not float64), dates stay dates, lists stay lists."""
+    import pandas as pd
+    import pyarrow.dataset as ds
+    if name not in DATASETS:
+        raise ValueError(f"no dataset {name!r}; kehoach writes {', '.join(DATASETS)}")
+    return ds.dataset(Path(folder) / name, format="parquet", partitioning="hive").to_table().to_pandas(
+        types_mapper=pd.ArrowDtype)
