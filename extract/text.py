@@ -27,6 +27,10 @@ class TextSettings:
     max_control_ratio: float = 0.02
     # Legacy font-encoding artefacts per 1000 chars above which a text is judged TCVN3/VNI.
     legacy_per_mille: float = 8.0
+    # Invalid UTF-8 sequences per million bytes up to which a file is UTF-8 with stray bytes
+    # (decoded with U+FFFD and a warning) rather than text in another encoding. A Windows-1258
+    # file has an invalid sequence in almost every Vietnamese word; a damaged UTF-8 file, a few.
+    max_bad_utf8_per_million: float = 500.0
 
 
 # --- decoding -------------------------------------------------------------------------------
@@ -44,14 +48,25 @@ def decode(data: bytes, settings: TextSettings = TextSettings()) -> tuple[str, t
         else:
             text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        text = _decode_codepage(data, exc)
-        warnings = ("not UTF-8: decoded as Windows-1258 (Vietnamese codepage)",)
+        bad = _invalid_utf8(data)
+        if bad * 1_000_000 <= settings.max_bad_utf8_per_million * len(data):
+            text = data.decode("utf-8-sig", errors="replace")
+            warnings = (f"UTF-8 with {bad} invalid byte sequence{'s' if bad > 1 else ''} "
+                        f"(first at offset {exc.start}), each replaced by U+FFFD",)
+        else:
+            text = _decode_codepage(data, exc)
+            warnings = ("not UTF-8: decoded as Windows-1258 (Vietnamese codepage)",)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\f")
     if controls > settings.max_control_ratio * len(text):
         raise WrongType("binary file, not text (control characters)")
     _reject_legacy_font_encoding(text, settings)
     return text, warnings
+
+
+def _invalid_utf8(data: bytes) -> int:
+    """How many invalid UTF-8 sequences the bytes hold (each becomes one U+FFFD)."""
+    return data.decode("utf-8", errors="replace").count("\ufffd") - data.count("\ufffd".encode())
 
 
 def _decode_codepage(data: bytes, exc: UnicodeDecodeError) -> str:

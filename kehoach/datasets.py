@@ -76,7 +76,8 @@ def _documents_row(ex, path: Path) -> dict:
         sha, fmt, pages, warnings = doc.sha256, doc.format, doc.pages, list(doc.warnings)
     else:
         try:
-            sha = file_digest(path)
+            # only a regular file: a FIFO's or a device's "content" would block or never end
+            sha = file_digest(path) if path.is_file() else None
         except OSError:
             sha = None
         fmt, pages, warnings = path.suffix.lower().lstrip(".") or None, None, []

@@ -51,7 +51,9 @@ def iter_inputs(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
         path = Path(p)
         if path.is_dir():
             for f in sorted(path.rglob("*")):
-                if f.is_file() and supported(f) and not f.name.startswith("."):
+                # Anything with a plan's suffix gets its row, a FIFO or a dangling link too
+                # (read refuses them with the reason); sub-folders are walked, not read.
+                if supported(f) and not f.name.startswith(".") and not f.is_dir():
                     yield f, str(Path(p) / f.relative_to(path))
         else:
             yield path, p
@@ -83,6 +85,9 @@ def read(ex: Extraction, settings, path: Path) -> Extraction:
             raise ReadError("no such file")
         if path.is_dir():
             raise ReadError("is a folder, not a file")
+        if not path.is_file():
+            # a FIFO would block the reader forever, a device read without end
+            raise UnsupportedType("not a regular file (a FIFO, device or socket)")
         fn, branch = _reader(path)
         doc = fn(path, source=ex.source, settings=getattr(settings.read, branch) if branch else settings.read)
     except ReadError as exc:

@@ -84,3 +84,30 @@ def test_failed_batch_keeps_what_was_written(tmp_path):
     assert res.returncode == 1
     docs = pd.read_parquet(out / "documents")
     assert set(docs.status) == {"ok", "failed"} and len(pd.read_parquet(out / "tasks")) == 23
+
+
+def test_utf8_with_a_few_stray_bytes_stays_utf8(tmp_path):
+    # five stray bytes in a real plan used to make it "Windows-1258": mojibake, 0 tasks, status ok
+    data = (SEEDS / "000_dbb53274ea895b03.txt").read_bytes()
+    cut = data.index(b"\n", len(data) // 2)
+    path = tmp_path / "stray_bytes.txt"
+    path.write_bytes(data[:cut] + b"\xff\xfe\x80\x81\xc0" + data[cut:])
+    ex = extract(path)
+    assert ex.status == "ok" and len(ex.tasks) == 26
+    assert ex.tasks[0].lead == "Phòng Lãnh sự - NVNONN"
+    assert any("invalid byte sequences" in w and "U+FFFD" in w for w in ex.document.warnings)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_gets_a_row_and_does_not_block(tmp_path):
+    import os
+    fifo = tmp_path / "plan.txt"
+    os.mkfifo(fifo)
+    shutil.copy(SEEDS / "000_dbb53274ea895b03.txt", tmp_path / "real.txt")
+    out = tmp_path / "out"
+    r = run_cli("ingest", str(tmp_path), "--out", str(out))
+    assert r.returncode == 1
+    docs = pd.read_parquet(out / "documents")
+    row = docs[docs.source.str.endswith("plan.txt")].iloc[0]
+    assert row.status == "failed" and "not a regular file" in row.error
+    assert docs[docs.source.str.endswith("real.txt")].iloc[0].n_tasks == 26
