@@ -111,3 +111,15 @@ def test_a_fifo_gets_a_row_and_does_not_block(tmp_path):
     row = docs[docs.source.str.endswith("plan.txt")].iloc[0]
     assert row.status == "failed" and "not a regular file" in row.error
     assert docs[docs.source.str.endswith("real.txt")].iloc[0].n_tasks == 26
+
+
+def test_a_huge_jump_in_the_numbering_is_a_finding_not_a_memory_bomb(tmp_path):
+    lines = (SEEDS / "000_dbb53274ea895b03.txt").read_text(encoding="utf-8").split("\n")
+    row = next(i for i, ln in enumerate(lines) if ln.startswith("1.2\t"))
+    lines[row] = "1.99999999999" + lines[row][3:]
+    path = tmp_path / "huge_number.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    ex = extract(path)
+    assert ex.status == "ok" and len(ex.tasks) == 26
+    jump = [f for f in ex.findings if f.kind == "missing_number" and "1.99999999998" in f.value]
+    assert jump and len(jump[0].value) < 100

@@ -57,7 +57,7 @@ def recover(doc: Document, settings: RecoverSettings = RecoverSettings()) -> Rec
                 page_end=max(b.pages) if b.pages else None, table=tnum,
                 line_start=min(b.lines) if b.lines else None, line_end=max(b.lines) if b.lines else None,
                 repairs=tuple(dict.fromkeys(b.repairs)), confidence=b.confidence))
-    findings.extend(_numbering_findings(tasks))
+    findings.extend(_numbering_findings(tasks, settings))
     if not tasks:
         findings.append(Finding(kind="no_table", message="no task table found (no header naming at least "
                                 "a task column and two other task-table columns)"))

@@ -191,7 +191,7 @@ def _continue_row(prev: _Building, vals: dict[str, str], built: list[_Building],
 
 # --- numbering checks ---------------------------------------------------------------------
 
-def _numbering_findings(tasks: list[Task]) -> list[Finding]:
+def _numbering_findings(tasks: list[Task], settings: RecoverSettings) -> list[Finding]:
     out: list[Finding] = []
     by_group: dict[tuple, list[Task]] = {}
     for t in tasks:
@@ -208,7 +208,11 @@ def _numbering_findings(tasks: list[Task]) -> list[Finding]:
             if seen and n == seen[-1]:
                 continue
             if seen and n > seen[-1] + 1:
-                missing = ", ".join(".".join(prefix + (str(k),)) for k in range(seen[-1] + 1, n))
+                label = lambda k: ".".join(prefix + (str(k),))  # noqa: E731
+                if n - seen[-1] - 1 <= settings.max_listed_gap:
+                    missing = ", ".join(label(k) for k in range(seen[-1] + 1, n))
+                else:       # "1, 2, 99999999999": name the range, never build it
+                    missing = f"{label(seen[-1] + 1)} … {label(n - 1)} ({n - seen[-1] - 1} numbers)"
                 out.append(Finding(kind="missing_number", severity="warning", seq=t.seq, page=t.page_start,
                                    line=t.line_start, value=missing,
                                    message=f"numbering jumps to {t.stt}: {missing} not in the table"))

@@ -19,5 +19,8 @@ class RecoverSettings:
     positional: bool = True
     max_header_words: int = 14
     long_text_words: int = 12
+    # A numbering gap up to this long lists every missing number in its finding; a longer one
+    # (a misprint such as 99999999999 after 2) is named as a range.
+    max_listed_gap: int = 50
 
 
