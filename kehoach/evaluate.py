@@ -150,6 +150,8 @@ def read_tasks(out_dir: Path) -> dict[str, list[dict]]:
     rows = ds.dataset(str(path), format="parquet", partitioning="hive").to_table().to_pylist()
     by_source: dict[str, list[dict]] = {}
     for r in rows:
+        if r.get("origin") == "prose":      # prose tasks are scored by kehoach.eval_prose
+            continue
         by_source.setdefault(str(r["source"]), []).append(r)
     for v in by_source.values():
         v.sort(key=lambda r: r.get("seq") or 0)
