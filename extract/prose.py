@@ -63,12 +63,24 @@ def _cut_unit(phrase: str) -> str:
         after = phrase[m.end():].lstrip()
         if m.group(1) != ":" and re.match(r"(?:[A-ZĐÀ-Ỹ]|số\s+\d)", after) and m.group(1) in ("chủ trì", "xây dựng", "đầu tư"):
             continue
+        head = phrase[:m.start(1)]
+        if m.group(1) in NOUN_STOPS and (re.search(r"(?:,|\b(?:các|những|và|mọi))\s*$", head)
+                                         or re.match(r"(?:,|và\b|cá nhân|có liên quan)", after)):
+            continue                      # "các tổ chức", "cơ quan, tổ chức, cá nhân": a noun
+        if any(_f(head + m.group(1)).endswith(_f(c)) and len(c) > len(m.group(1)) for c in vocab()["compounds"]):
+            continue                      # "Chương trình", "công trình": a noun ending in a stop
+        if m.group(1) == "chủ trì" and re.search(r"(?i)\b(?:cơ quan|đơn vị)\s*$", head):
+            continue                      # "các cơ quan chủ trì quản lý …": a unit, not its predicate
         unit = phrase[:m.start()]
         break
     unit = re.sub(r"\s*\b(?:theo|trên cơ sở|căn cứ)\s+chức năng.*$", "", unit, flags=re.I)
     if re.search(r":\s+\S", unit) and not re.match(r"(?i)các (?:bộ|sở)[^:]*:", unit):
         unit = unit.split(":", 1)[0]
     return unit.strip(" ,;:.")
+
+
+# Stops that are also nouns in unit lists ("tổ chức", "cá nhân").
+NOUN_STOPS = ("tổ chức",)
 
 
 def starts_with_unit(text: str) -> bool:
@@ -410,4 +422,7 @@ def extract_prose(ex, settings=None):
         if t.lead and re.search(r"(?i)\bgiao\b", t.task or "") and t.lead not in (t.task or ""):
             fs.append(Finding("prose_ambiguous_lead", "the task names a unit other than its lead",
                               seq=t.seq, page=t.page_start, line=t.line_start, severity="info", value=t.lead))
+        if not t.deadline and re.search(r"(?i)\b(?:chậm nhất|thời hạn|hoàn thành trước|trước ngày)\b", t.task or ""):
+            fs.append(Finding("prose_deadline_unanchored", "a deadline phrase without a date the extractor could anchor",
+                              seq=t.seq, page=t.page_start, line=t.line_start, severity="info"))
     return replace(ex, tasks=ex.tasks + tuple(new), findings=ex.findings + tuple(fs))

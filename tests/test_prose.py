@@ -44,6 +44,11 @@ def test_unit_examples(example):
     assert unit and prose.starts_with_unit(unit) and len(unit) < len(example)
 
 
+@pytest.mark.parametrize("example", V["compound_examples"])
+def test_compound_examples(example):
+    assert prose._cut_unit(example).endswith("Chương trình MTQG")
+
+
 @pytest.mark.parametrize("example", V["fields"]["examples"])
 def test_field_examples(example):
     role, value = prose.field_of(example)
