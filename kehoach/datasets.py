@@ -30,6 +30,7 @@ TASKS = pa.schema([
     ("basis", S), ("split", B), ("page_start", I32), ("page_end", I32),
     ("table", I32), ("line_start", I32), ("line_end", I32), ("repairs", LS), ("confidence", F),
     ("deadline_kind", S), ("deadline_start", D), ("deadline_end", D), ("deadline_recurrence", S),
+    ("origin", S), ("section_path", LS),
 ])
 
 FINDINGS = pa.schema([
@@ -64,7 +65,7 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 _TASK_COLUMNS = ("seq", "section", "section_title", "stt", "objective", "task", "output", "lead",
                  "support", "deadline", "basis", "split", "page_start", "page_end", "table",
-                 "line_start", "line_end", "confidence")
+                 "line_start", "line_end", "confidence", "origin")
 _FINDING_COLUMNS = ("seq", "page", "line", "kind", "severity", "message", "value")
 
 
@@ -82,7 +83,8 @@ def _documents_row(ex, path: Path) -> dict:
             sha = None
         fmt, pages, warnings = path.suffix.lower().lstrip(".") or None, None, []
     note = None
-    if ex.status != "failed" and not ex.tasks:
+    table_tasks = [t for t in ex.tasks if t.origin == "table"]
+    if ex.status != "failed" and not table_tasks:
         note = next((f.message for f in ex.findings if f.kind == "no_table"), None)
     return dict(
         doc_id=doc_id_of(sha) if sha else None, source=ex.source, sha256=sha, format=fmt, pages=pages,
@@ -91,7 +93,7 @@ def _documents_row(ex, path: Path) -> dict:
         status=ex.status, error=ex.error, error_kind=ex.error_kind, note=note, issuer_method=m.issuer_method,
         issuer_parent=m.issuer_parent,
         signer_authority=m.signer_authority, n_tasks=len(ex.tasks),
-        n_tables=len({t.table for t in ex.tasks}), warnings=warnings,
+        n_tables=len({t.table for t in table_tasks}), warnings=warnings,
         ocr_confidence=doc.ocr_confidence if doc else None,
         ocr_pages=list(doc.ocr_pages) if doc else [], kehoach_version=__version__)
 
@@ -105,7 +107,8 @@ def records(ex, path: Path) -> dict[str, list[dict]]:
     from kehoach.normalize import registered
     drow = _documents_row(ex, path)
     base = {"doc_id": drow["doc_id"], "source": ex.source}
-    tasks = [dict(base, **{k: getattr(t, k) for k in _TASK_COLUMNS}, repairs=list(t.repairs))
+    tasks = [dict(base, **{k: getattr(t, k) for k in _TASK_COLUMNS}, repairs=list(t.repairs),
+                  section_path=list(t.section_path))
              for t in ex.tasks]
     findings = [dict(base, **{k: getattr(f, k) for k in _FINDING_COLUMNS}) for f in ex.findings]
     if ex.status == "failed":

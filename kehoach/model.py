@@ -119,6 +119,9 @@ class Task:
     line_end: int | None = None
     repairs: tuple[str, ...] = ()  # what recovery changed to build this row
     confidence: float | None = None
+    origin: str = "table"          # "table" (a task table's row) or "prose" (kehoach.extract.prose)
+    # labels of the enclosing headings, part first: ("III", "7", "7.1"); section is the last
+    section_path: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 One file goes through an explicit chain of stages over one typed hand-off (`Extraction`):
 
-    read → recover → metadata → normalize
+    read → recover → prose → metadata → normalize
 
 Each stage is `stage(extraction, settings) -> extraction`. A reader is picked by the file's
 suffix from `READERS` (one line per reader); the normalizers are registered in
@@ -105,6 +105,11 @@ def recover_tables(ex: Extraction, settings) -> Extraction:
                    used_fragments=rec.used_fragments)
 
 
+def prose_tasks(ex: Extraction, settings) -> Extraction:
+    from kehoach.extract.prose import extract_prose
+    return extract_prose(ex, settings)
+
+
 def read_metadata(ex: Extraction, settings) -> Extraction:
     from kehoach.extract.metadata import extract_metadata
     return replace(ex, metadata=extract_metadata(ex.document, ex.used_fragments))
@@ -120,6 +125,7 @@ def normalize(ex: Extraction, settings) -> Extraction:
 # finding, not a failure (kehoach.normalize.Errors).
 STAGES: tuple[tuple[str, Callable[[Extraction, object], Extraction], str], ...] = (
     ("recover", recover_tables, "in table recovery"),
+    ("prose", prose_tasks, "in prose-task extraction"),
     ("metadata", read_metadata, "in table recovery"),
     ("normalize", normalize, "in normalization"),
 )

@@ -485,6 +485,8 @@ def _run(ex, settings: CitationSettings, errors):
                                   page=b.page, line=b.line):
             found.append(Found(c, page=b.page, field="prose"))
     for t in ex.tasks:
+        if t.origin == "prose":
+            continue        # its text is a prose block's, read above: not twice
         for f in _TASK_FIELDS:
             for c in errors.run_value(find_citations, getattr(t, f) or "", own_number=own, settings=settings,
                                       default=[], seq=t.seq, page=t.page_start, line=t.line_start):

@@ -406,6 +406,8 @@ def _run(ex, settings: TargetSettings, errors):
         found.append(Found(tg, page=page, field="prose"))
     seen_objectives = set()
     for t in ex.tasks:
+        if t.origin == "prose":
+            continue        # its text is in the prose read above: not twice
         key = (t.table, t.stt, t.objective)
         cells = [t.objective if key not in seen_objectives else "", t.task, t.output, t.lead, t.support,
                  t.deadline, t.basis]

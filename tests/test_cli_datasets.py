@@ -22,7 +22,12 @@ def test_datasets_read_by_pyarrow_pandas_duckdb(seeds_out):
     assert len(docs) == 5 and set(docs.status) == {"ok"}
     tasks = ds.dataset(str(seeds_out / "tasks")).to_table()
     assert tasks.schema.field("split").type == pa.bool_()
-    assert tasks.num_rows == 26 + 42 + 23 + 21
+    origin = tasks.column("origin").to_pylist()
+    assert origin.count("table") == 26 + 42 + 23 + 21
+    # seed 002 has no table: its 42 tasks are prose (corpus/gold-prose); the table plans add
+    # the prose tasks of their TỔ CHỨC THỰC HIỆN parts
+    assert set(origin) == {"table", "prose"} and origin.count("prose") >= 42
+    assert tasks.schema.field("section_path").type == pa.list_(pa.string())
 
 
 def test_contract_types_and_nulls(seeds_out):
@@ -63,7 +68,9 @@ def test_seed_metadata(seeds_out):
 def test_plan_without_table_is_ok_with_a_note(seeds_out):
     docs = pd.read_parquet(seeds_out / "documents")
     d = docs[docs.source.str.contains("002_")].iloc[0]
-    assert d.status == "ok" and d.n_tasks == 0 and "no task table" in d.note
+    # no task table (the note says so); its tasks are the 42 prose tasks of corpus/gold-prose
+    assert d.status == "ok" and d.n_tables == 0 and "no task table" in d.note
+    assert d.n_tasks == 42
 
 
 def test_eval_command_reports_the_metric():
@@ -79,7 +86,8 @@ def test_eval_command_reports_the_metric():
 def test_ingest_is_idempotent(tmp_path):
     for _ in range(2):
         assert run_cli("ingest", str(SEEDS / "003_e98dbb9b18233da0.txt"), "--out", str(tmp_path)).returncode == 0
-    assert len(pd.read_parquet(tmp_path / "tasks")) == 23
+    tasks = pd.read_parquet(tmp_path / "tasks")
+    assert (tasks.origin == "table").sum() == 23 and len(tasks) == 26   # + 3 prose tasks of III
 
 
 def test_quality_report_lists_what_was_repaired_and_doubted(seeds_out):

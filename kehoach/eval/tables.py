@@ -142,7 +142,8 @@ def load_gold(gold_dir: Path) -> dict[str, dict]:
 
 
 def read_tasks(out_dir: Path) -> dict[str, list[dict]]:
-    by_source = rows_by_source(read_dataset(out_dir, "tasks"))
+    # prose tasks are scored by kehoach.eval.prose
+    by_source = rows_by_source([r for r in read_dataset(out_dir, "tasks") if r.get("origin") != "prose"])
     for v in by_source.values():
         v.sort(key=lambda r: r.get("seq") or 0)
     return by_source
