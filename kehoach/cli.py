@@ -186,6 +186,27 @@ def report(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach inges
 
 
 @app.command()
+def tasks(path: Path = typer.Argument(..., help="One plan file."),
+          width: int = typer.Option(60, "--width", help="Characters of the task text shown.")):
+    """The tasks of one file, with origin, section, lead and deadline, for checking by eye."""
+    from kehoach.pipeline import extract
+    ex = extract(path)
+    if ex.status == "failed":
+        err.print(f"FAILED {path}: {ex.error}", style="red", markup=False)
+        raise typer.Exit(1)
+    table = Table("seq", "origin", "section", "stt", "task", "lead", "deadline", "page/line")
+    for t in ex.tasks:
+        text = (t.task or t.objective or "").replace("\n", " ")
+        where = t.page_start if t.page_start is not None else t.line_start
+        table.add_row(str(t.seq), t.origin, t.section or "", t.stt or "",
+                      text[:width] + ("…" if len(text) > width else ""), t.lead or "", t.deadline or "",
+                      "" if where is None else str(where))
+    out.print(table)
+    err.print(f"{len(ex.tasks)} tasks ({sum(t.origin == 'table' for t in ex.tasks)} from tables, "
+              f"{sum(t.origin == 'prose' for t in ex.tasks)} from prose)")
+
+
+@app.command()
 def sql(out_dir: Path = typer.Argument(..., help="What `kehoach ingest` wrote."),
         query: str = typer.Argument(..., help='SQL over the views documents, tasks, task_units, citations, targets, findings, e.g. "select lead, count(*) from tasks group by 1".'),
         fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json.")):

@@ -74,3 +74,11 @@ def test_readme_python_examples_run(tmp_path):
     for code in blocks:
         code = code.replace('"corpus/', f'"{ROOT}/corpus/').replace('"output"', f'"{tmp_path}"')
         exec(compile(code, "README.md", "exec"), {})
+
+
+def test_tasks_command_shows_prose_and_table_tasks():
+    r = _cli("tasks", SEEDS / "002_9da8d435c019012e.txt")
+    assert r.returncode == 0, r.stderr
+    assert "prose" in r.stdout and re.search(r"42 tasks \(0 from tables, 42 from prose\)", r.stderr)
+    r = _cli("tasks", SEEDS / "000_dbb53274ea895b03.txt")
+    assert re.search(r"\(26 from tables, \d+ from prose\)", r.stderr)
