@@ -4,6 +4,7 @@ shared/prose-tasks.md; the vocabulary is gazetteer/prose_vocab.yaml."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,9 +84,14 @@ def _cut_unit(phrase: str) -> str:
 NOUN_STOPS = ("tổ chức",)
 
 
+def _lower(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).casefold()).strip()
+
+
 def starts_with_unit(text: str) -> bool:
-    t = _f(text)
-    return any(re.match(rf"{re.escape(_f(h))}\b", t) for h in vocab()["unit_heads"])
+    # With the marks: folded, "báo" (a newspaper) would be "bảo" ("Bảo đảm việc …").
+    t = _lower(text)
+    return any(re.match(rf"{re.escape(_lower(h))}\b", t) for h in vocab()["unit_heads"])
 
 
 def _strip_basis(text: str) -> str:
@@ -296,7 +302,7 @@ def prose_tasks(document, skip_blocks: set[int] | None = None, fmt: str | None =
         heads = [a for a in n.ancestors() if a.kind != "bullet" or _is_heading(a)]
         path_nodes = [a for a in reversed(heads) if a.kind != "bullet"]
         own = own_unit(text)
-        lead = fields.get("lead") or own
+        lead = fields.get("lead") or own or fields.get("inherited_lead", "")
         if not lead:
             for a in heads:
                 hu = heading_unit(a.text) if a.kind != "part" else ""
@@ -324,6 +330,7 @@ def prose_tasks(document, skip_blocks: set[int] | None = None, fmt: str | None =
     def visit(n: Node, mode: str, fields: dict):
         if stop[0]:
             return
+        fields = dict(fields)
         if n.kind == "part":
             kind = part_kind(n.text)
             mode = {"task": "task", "none": "none", "other": "other"}[kind]
@@ -359,6 +366,11 @@ def prose_tasks(document, skip_blocks: set[int] | None = None, fmt: str | None =
                     if has_items or mode == "pre":
                         continue                  # preamble of a directive with items
                 if c.text.rstrip().endswith(":") or re.fullmatch(r"\(.*\)", c.text.strip()):
+                    # A lead-in that assigns ("Giao Sở Tư pháp chủ trì, phối hợp …:") heads the
+                    # items after it as a heading naming a unit would: they inherit its lead.
+                    unit = heading_unit(c.text) if has_marker(c.text) else ""
+                    if unit:
+                        fields["inherited_lead"] = unit
                     continue
                 if n.kind in ("part", "root"):
                     if mode in ("task", "other", "body"):

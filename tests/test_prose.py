@@ -169,3 +169,19 @@ def test_table_plan_tasks_are_not_duplicated():
     table = {norm(t.task)[:60] for t in ex.tasks if t.origin == "table"}
     assert table
     assert not [t for t in ex.tasks if t.origin == "prose" and norm(t.task)[:60] in table]
+
+
+@needs_shared
+def test_an_assigning_lead_in_heads_the_items_after_it():
+    # a notice not in the prose gold: "Giao Sở Tư pháp chủ trì, phối hợp …:" then a), b), c)
+    ex = extract(SHARED / "corpus-dev" / "dev-vbai-tb-ketluan-hoinghi-cchc-lamdong.docx")
+    tasks = [t for t in ex.tasks if t.origin == "prose"]
+    first = [t for t in tasks if t.section == "1"]
+    assert [t.stt for t in first] == ["a", "b", "c"]
+    assert {t.lead for t in first} == {"Sở Tư pháp"}            # not "Bảo đảm việc" (c's first words)
+    assert {t.lead for t in tasks if t.section == "4"} == {"Sở Tài chính"}
+
+
+def test_unit_heads_are_matched_with_their_marks():
+    assert prose.starts_with_unit("Báo Hà Tĩnh đăng tải")
+    assert not prose.starts_with_unit("Bảo đảm việc ban hành văn bản")
