@@ -10,6 +10,7 @@ same parts, so that a new style is added in one place.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # The parts of a label, as regex fragments.
 _NUMBERED = r"\d+(?:\.\d+)*\.?"               # 1  1.  1.2  1.2.
@@ -17,6 +18,8 @@ _ROMAN_LETTERS = r"[IVXLC]+\.?"                 # II  II.  (validated by ROMAN w
 _CAPITAL = r"[A-ZĐ]"                            # A  Đ
 _LOWER_PAREN = r"[a-zđ]\)"                      # a)
 _NUMBER_PAREN = r"\d+\)"                        # 3)
+# A step of a procedure table: "Bước 1", "Bước 2.1", "B1" (matched with white space removed).
+_STEP = r"(?:[Bb]ước\s*|B)\d+(?:\.\d+)*\.?"          # Bước1  B1  B2.1
 
 
 def _grammar(*parts: str) -> re.Pattern:
@@ -24,11 +27,11 @@ def _grammar(*parts: str) -> re.Pattern:
 
 
 # A label in its own cell of a table: a bare capital is a group letter.
-CELL_LABEL = _grammar(_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.?", _LOWER_PAREN, _NUMBER_PAREN)
+CELL_LABEL = _grammar(_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.?", _LOWER_PAREN, _NUMBER_PAREN, _STEP)
 # A label at the start of a borderless line: a capital must carry its dot.
 LINE_LABEL = _grammar(_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.", _LOWER_PAREN, _NUMBER_PAREN)
 # A label in a crawled markdown cell (crawls never print "3)" in the number column).
-MARKDOWN_LABEL = _grammar(_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.?", _LOWER_PAREN)
+MARKDOWN_LABEL = _grammar(_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.?", _LOWER_PAREN, _STEP)
 # A label as OCR reads it: short digit runs, Roman numerals in either case ("ii" for "II"),
 # a lower-case letter with its dot or parenthesis.
 OCR_LABEL = _grammar(r"[0-9]{1,3}(?:\.[0-9]{1,3})*\.?", r"[IVXLivxl]{1,6}\.?", r"[a-zđ][.)]")
@@ -46,9 +49,15 @@ def is_label(text: str, grammar: re.Pattern = CELL_LABEL) -> bool:
     return bool(text) and bool(grammar.match(re.sub(r"\s+", "", text)))
 
 
+_STEP_WORD = re.compile(r"^([Bb]ước)\s*(\d.*)$")
+
+
 def clean_label(text: str) -> str:
-    """The label as the datasets keep it: no white space, no trailing dot."""
-    return re.sub(r"\s+", "", text or "").rstrip(".")
+    """The label as the datasets keep it: no white space, no trailing dot; a step keeps its
+    word apart from its number as printed in full ("Bước 1"; "B1" stays one token)."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFC", text or "")).rstrip(".")
+    m = _STEP_WORD.match(s)
+    return f"{m.group(1)} {m.group(2)}" if m else s
 
 
 def is_roman_or_letter(label: str) -> bool:

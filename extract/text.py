@@ -323,6 +323,13 @@ def _header_cell(text: str) -> bool:
     return bool(clean) and (match_header_field(clean) is not None or (bold and len(clean.split()) <= 4))
 
 
+def _bold_header_cell(text: str, max_words: int = 10) -> bool:
+    """A bold cell inside a header run, longer than a run may start with ("Mức độ hoàn chỉnh
+    của thông tin"): a column the task vocabulary does not name."""
+    clean, bold = clean_markup(text)
+    return bool(clean) and bold and len(clean.split()) <= max_words
+
+
 def _header_starts(slots: list[tuple[int, str]]) -> list[int]:
     from kehoach.extract.recover import match_header_field
     starts = []
@@ -335,7 +342,7 @@ def _header_starts(slots: list[tuple[int, str]]) -> list[int]:
             continue
         m = k
         fields = set()
-        while m < len(slots) and slots[m][1] and _header_cell(slots[m][1]):
+        while m < len(slots) and slots[m][1] and (_header_cell(slots[m][1]) or _bold_header_cell(slots[m][1])):
             f = match_header_field(clean_markup(slots[m][1])[0])
             if f:
                 fields.add(f)

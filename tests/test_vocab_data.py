@@ -152,3 +152,27 @@ def test_page_number_word_marks_page_furniture(word):
     st = ScanSettings()
     assert _is_furniture(f"{word} 3", (0, 980, 100, 995), 1000, st)      # bottom margin
     assert not _is_furniture(f"{word} 3", (0, 500, 100, 515), 1000, st)  # in the body
+
+
+# --- task-table header head nouns (table_headers.yaml) and durations (column_types.yaml) ----
+
+_HEADERS = load_yaml("table_headers.yaml")
+
+
+@pytest.mark.parametrize("field,example", [(f, x) for f, xs in _HEADERS["head_examples"].items() for x in xs])
+def test_header_head_example_resolves_to_its_field(field, example):
+    from kehoach.extract.recover.headers import match_header_field
+    assert match_header_field(example) == (None if field == "none" else field)
+
+
+@pytest.mark.parametrize("example", load_yaml("column_types.yaml")["duration_examples"])
+def test_duration_example_is_a_deadline(example):
+    from kehoach.extract.recover.align import value_kind
+    assert value_kind(example) == "deadline"
+
+
+@pytest.mark.parametrize("label,clean", [("Bước 1", "Bước 1"), ("Bước1", "Bước 1"), ("B12", "B12"),
+                                          ("1.2.", "1.2"), ("II", "II")])
+def test_step_codes_are_cell_labels(label, clean):
+    from kehoach.extract.labels import clean_label, is_label
+    assert is_label(label) and clean_label(label) == clean

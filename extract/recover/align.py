@@ -19,6 +19,13 @@ def _kind_vocab() -> dict[str, list[str]]:
     return load_yaml("column_types.yaml")["kinds"]
 
 
+@functools.lru_cache(maxsize=1)
+def _DURATION() -> re.Pattern:
+    """A span of time: "04 giờ làm việc", "0,5 ngày", "12 ngày làm việc" (units from column_types.yaml)."""
+    units = sorted(load_yaml("column_types.yaml")["duration_units"], key=len, reverse=True)
+    return re.compile(r"^(?:tối đa |không quá )?\d+(?:[.,]\d+)?\s*(?:" + "|".join(map(re.escape, units)) + r")\b")
+
+
 # Pure on a cell's text; alignment asks about each value once per candidate placement.
 @functools.lru_cache(maxsize=8192)
 def value_kind(value: str) -> str | None:
@@ -38,6 +45,8 @@ def value_kind(value: str) -> str | None:
         return "deadline"
     if best is None and re.fullmatch(r"(năm )?20\d\d( ?[-–] ?20\d\d)?", v):
         return "deadline"
+    if best is None and _DURATION().match(v):
+        return "deadline"
     return best
 
 
@@ -46,6 +55,8 @@ def _fit(fieldname: str | None, value: str, settings: RecoverSettings) -> float:
         return 0.0
     kind = value_kind(value)
     long = _words(value) > settings.long_text_words
+    if kind == "deadline" and long:
+        kind = None          # "Sau khi có ý kiến … trình Lãnh đạo Phòng.": a sentence, not a time
     if fieldname == "stt":
         return 1.0 if is_label(value) else (-3.0 if long else -1.0)
     if fieldname == "deadline":

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kehoach.extract.labels import clean_label
-from kehoach.extract.recover.align import _Aligned, align
+from kehoach.extract.labels import clean_label, is_label
+from kehoach.extract.recover.align import _Aligned, align, value_kind
 from kehoach.extract.recover.headers import Header
 from kehoach.extract.recover.layout import _Line, _section_of, _next_label, _Table
 from kehoach.extract.recover.settings import DATA_FIELDS, RecoverSettings
@@ -74,6 +74,18 @@ def _starts_new_item(vals: dict[str, str], task: str, prev: "_Building") -> bool
     return evidence >= 2.0
 
 
+def is_summary_row(line: _Line, header: Header) -> bool:
+    """A total row ("Tổng thời gian giải quyết TTHC | 40 giờ làm việc"): words, not a label, in
+    the number column, and in the task column nothing or only a time (shifted left)."""
+    stt_col, task_col = header.col("stt"), header.col("task")
+    if stt_col is None or task_col is None:
+        return False
+    stt, task = line.values[stt_col], line.values[task_col]
+    others = [i for i, v in enumerate(line.values) if v and i != stt_col]
+    return (bool(stt) and not is_label(stt) and _words(stt) >= 2 and bool(others)
+            and (not task or (value_kind(task) == "deadline" and _words(task) <= 8)))
+
+
 def _row_task_text(al: _Aligned, header: Header, prev: _Building | None) -> tuple[str, str]:
     """(objective, task) of a row; under a parent whose content sat in a merged cell, the
     objective column's text is the content's continuation."""
@@ -97,6 +109,11 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
         if sec is not None:
             section = sec
             anchor = None
+            continue
+        if is_summary_row(line, header):
+            findings.append(Finding(kind="summary_row", page=line.page, line=line.line,
+                                    value=" | ".join(v for v in line.values if v),
+                                    message="total row (words in the number column, no task): not a task"))
             continue
         al = align(line, header, settings)
         stt = clean_label(al.values.get("stt", "")) if al.values.get("stt") else ""

@@ -3,6 +3,7 @@ in any column order, two-level headers, and when two headers are the same table.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from kehoach.extract.recover.settings import RecoverSettings
@@ -43,14 +44,8 @@ def _compact_number_headers() -> frozenset[str]:
     return frozenset(p.replace(" ", "") for p in _header_vocab()["fields"]["stt"])
 
 
-def match_header_field(text: str) -> str | None:
-    """The contract field a header cell names, or None. Longest phrase wins; a header cut
-    short at a page break matches a phrase it begins."""
-    t = _norm(text)
-    if not t:
-        return None
-    if t.replace(" ", "") in _compact_number_headers():
-        return "stt"
+def _phrase_match(t: str) -> tuple[str | None, float]:
+    """The field of the longest listed header phrase t is or begins with, and its score."""
     best, best_score = None, 0.0
     for name, phrases in _header_vocab()["fields"].items():
         for p in phrases:
@@ -64,7 +59,65 @@ def match_header_field(text: str) -> str | None:
                 continue
             if score > best_score:
                 best, best_score = name, score
-    return best
+    return best, best_score
+
+
+def _starts_with(t: str, p: str) -> bool:
+    return t == p or (t.startswith(p) and not t[len(p)].isalnum())
+
+
+def _head_field(t: str) -> tuple[str | None, bool]:
+    """(field, weak) named by the head noun of header text t (already normalised): the longest
+    head phrase t begins with, read up to the first "(". weak: only a "Tên …" column."""
+    v = _header_vocab()
+    t = t.split("(", 1)[0].strip(" ,:;.-")
+    if not t or t in v["ambiguous_alone"] or any(_starts_with(t, p) for p in v["not_heads"]):
+        return None, False
+    for m in v["head_modifiers"]:
+        if t.startswith(m + " ") and _head_lookup(t[len(m) + 1:])[0]:
+            t = t[len(m) + 1:]
+            break
+    name = v["name_word"]
+    if t.startswith(name + " "):
+        rest = t[len(name) + 1:]
+        f, _ = _head_lookup(rest)
+        return (f, False) if f else ("task", True)
+    f, head = _head_lookup(t)
+    if f == "lead":
+        after = t[len(head):].split()
+        if after and after[0] in v["object_markers"]:
+            return "task", False
+    return f, False
+
+
+def _head_lookup(t: str) -> tuple[str | None, str]:
+    best, best_head = None, ""
+    for name, heads in _header_vocab()["head_nouns"].items():
+        for h in heads:
+            if len(h) > len(best_head) and _starts_with(t, h):
+                best, best_head = name, h
+    return best, best_head
+
+
+def header_match(text: str) -> tuple[str | None, float, bool]:
+    """(field, score, weak) of a header cell: a listed phrase scores 20 and more (longest
+    wins; a header cut short at a page break matches a phrase it begins); failing that, the
+    head noun scores 10 (weak: a "Tên …" column)."""
+    t = _norm(text)
+    if not t:
+        return None, 0.0, False
+    if t.replace(" ", "") in _compact_number_headers():
+        return "stt", 200.0, False
+    best, score = _phrase_match(t)
+    if best:
+        return best, score, False
+    f, weak = _head_field(t)
+    return (f, 10.0, weak) if f else (None, 0.0, False)
+
+
+def match_header_field(text: str) -> str | None:
+    """The contract field a header cell names, or None (see header_match)."""
+    return header_match(text)[0]
 
 
 def _row_values(row: Row) -> list[str]:
@@ -81,18 +134,40 @@ def detect_header(row: Row, settings: RecoverSettings = RecoverSettings()) -> He
     width = max((c.col + c.colspan for c in row.cells), default=0)
     fields: list[str | None] = [None] * width
     texts = [""] * width
-    seen = set()
+    claims: list[tuple[int, str, float, bool, str]] = []     # (col, field, score, weak, text)
     for c in row.cells:
         if not c.text:
             continue
         if _words(c.text) > settings.max_header_words:
             return None
-        f = match_header_field(c.text)
+        f, score, weak = header_match(c.text)
         texts[c.col] = c.text
-        if f and f not in seen:
-            fields[c.col] = f
-            seen.add(f)
-    if len(seen) < vocab["min_fields"] or not seen & set(vocab["required_any"]):
+        if f:
+            claims.append((c.col, f, score, weak, c.text))
+    # A field named by a listed phrase beats one named by a head noun only; otherwise the
+    # first column wins. A head noun that loses its field takes its alternate, if free.
+    seen: dict[str, bool] = {}
+    strong_first = sorted(claims, key=lambda x: (x[2] < 20, x[0]))
+    losers = []
+    for col, f, score, weak, text in strong_first:
+        if f not in seen:
+            fields[col] = f
+            seen[f] = weak
+        elif score < 20:
+            losers.append((col, text))
+    alternates = vocab.get("head_alternates") or {}
+    for col, text in losers:
+        t = _norm(text)
+        for head, alt in alternates.items():
+            if _starts_with(t, head) and alt not in seen:
+                fields[col] = alt
+                seen[alt] = False
+    # a "Tên …" column is a task column only where someone is responsible by a time (lead and
+    # deadline columns); else the table is a register of named things
+    if seen.get("task") and not {"lead", "deadline"} <= set(seen):
+        fields[fields.index("task")] = None
+        del seen["task"]
+    if len(seen) < vocab["min_fields"] or not set(seen) & set(vocab["required_any"]):
         return None
     return Header(fields=tuple(fields), texts=tuple(texts))
 

@@ -78,6 +78,17 @@ def _to_line(row: Row, header: Header, frag: TableFragment, at_break: bool,
                  confidence=min(confs) if confs else None)
 
 
+def _caption_line(table: "_Table") -> bool:
+    """Whether the table's last line is a caption: one cell of several words, no number."""
+    if not table.lines:
+        return False
+    ln = table.lines[-1]
+    vals = [v for v in ln.values if v]
+    stt_col = table.header.col("stt")
+    return (len(vals) == 1 and not ln.at_break and _words(vals[0]) >= 4
+            and not (stt_col is not None and ln.values[stt_col] and is_label(ln.values[stt_col])))
+
+
 def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding]) -> list[_Table]:
     tables: list[_Table] = []
     current: _Table | None = None
@@ -99,7 +110,15 @@ def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding
                 refined = _refine_with_subheader(header, rows[r + 1]) if r + 1 < len(rows) else None
                 if refined is not None:
                     header = refined
-                if current is not None and _same_table(current.header, header):
+                caption = current is not None and _caption_line(current)
+                if caption:
+                    # a one-cell line right above a header is the caption of a new table
+                    # ("2. Thủ tục …" between two procedure tables of the same columns)
+                    ln = current.lines.pop()
+                    findings.append(Finding(kind="table_caption", page=ln.page, line=ln.line,
+                                            value=next(v for v in ln.values if v),
+                                            message="caption line above a table header: starts a new table"))
+                if current is not None and not caption and _same_table(current.header, header):
                     pending_break = True     # a repeated header marks a page break
                     current_open = True
                 else:
