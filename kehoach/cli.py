@@ -169,20 +169,53 @@ def citations(paths: List[str] = typer.Argument(..., help="Dataset folders writt
 
 
 @app.command()
-def report(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach ingest` wrote.")):
+def report(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach ingest` wrote."),
+           html: Optional[Path] = typer.Option(None, "--html", help="Also write the report as one self-contained HTML page (tables and charts, opens offline)."),
+           fmt: str = typer.Option("text", "--format", "-f", help="text (tables sized to the terminal), json or csv."),
+           table_name: str = typer.Option("", "--table", help="Only this table: documents or findings (csv prints one table: documents unless told)."),):
     """Data-quality report: how each file fared, what recovery repaired, what stayed unmatched."""
-    from kehoach.queries import file_outcomes, finding_kinds, has_dataset
-    if not has_dataset(out_dir, "documents"):
+    import csv
+    import json
+    from kehoach import report as rep
+    if not rep.has_dataset(out_dir, "documents"):
         err.print(f"[red]no datasets under {out_dir}[/red]")
         raise typer.Exit(2)
-    table = Table("file", "format", "status", "tasks", "split", "error / note", title="documents")
-    for row in file_outcomes(out_dir):
-        table.add_row(*[str(x) for x in row])
-    out.print(table)
-    table = Table("finding", "severity", "n", "files", "example", title="findings")
-    for row in finding_kinds(out_dir):
-        table.add_row(*[str(x) for x in row])
-    out.print(table)
+    if fmt not in ("text", "json", "csv") or table_name not in ("", "documents", "findings"):
+        err.print("[red]--format is text, json or csv; --table is documents or findings[/red]")
+        raise typer.Exit(2)
+    if html is not None:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(rep.build_html(out_dir), encoding="utf-8")
+        err.print(f"report → {html}")
+    tables = {"documents": rep.documents(out_dir), "findings": rep.findings(out_dir)}
+    columns = {"documents": rep.DOCUMENT_COLUMNS, "findings": rep.FINDING_COLUMNS}
+    wanted = [table_name] if table_name else (["documents"] if fmt == "csv" else list(tables))
+    if fmt == "json":
+        chosen = {k: tables[k] for k in wanted}
+        sys.stdout.write(json.dumps(chosen[wanted[0]] if table_name else chosen, ensure_ascii=False,
+                                    default=str, indent=1) + "\n")
+        return
+    if fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(columns[wanted[0]])
+        w.writerows([["" if r[c] is None else r[c] for c in columns[wanted[0]]] for r in tables[wanted[0]]])
+        return
+    # on a terminal: its width (rich wraps long cells); piped: one line per row, never wrapped
+    console = Console() if sys.stdout.isatty() else out
+    if "documents" in wanted:
+        t = Table("file", "format", "status", "tasks", "split", "pages", "OCR pages", "OCR conf.",
+                  "error / note", title="documents")
+        for r in tables["documents"]:
+            t.add_row(r["file"], r["format"] or "", r["status"] or "", str(r["tasks"]), str(r["split"]),
+                      "" if r["pages"] is None else str(r["pages"]),
+                      "" if r["ocr_share"] is None else f"{100 * r['ocr_share']:.0f}%",
+                      "" if r["ocr_confidence"] is None else f"{r['ocr_confidence']:.1f}", r["why"] or "")
+        console.print(t)
+    if "findings" in wanted:
+        t = Table("finding", "severity", "n", "files", "meaning", title="findings")
+        for r in tables["findings"]:
+            t.add_row(r["kind"], r["severity"] or "", str(r["n"]), str(r["files"]), r["meaning"])
+        console.print(t)
 
 
 @app.command()
