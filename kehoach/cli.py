@@ -8,13 +8,46 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from kehoach import __version__
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Vietnamese government plans (Kế hoạch) in, analysis-ready Parquet datasets out.")
+
+
+class _LazyConsole:
+    """A rich Console made on first use: rich costs ~35 ms to import, and `version`, `settings`
+    and a quiet run that fails early never print through it."""
+
+    def __init__(self, **options) -> None:
+        self._options, self._console = options, None
+
+    def print(self, *objects, **kwargs) -> None:
+        # A never-wrapping console printing one plain line (no markup, no terminal to colour)
+        # writes it as it is, as rich would, without importing rich.
+        if (self._console is None and self._options.get("soft_wrap") and len(objects) == 1
+                and isinstance(objects[0], str) and "[" not in objects[0]
+                and set(kwargs) <= {"markup", "highlight"} and not sys.stdout.isatty()):
+            sys.stdout.write(objects[0] + "\n")
+            return
+        self.__getattr__("print")(*objects, **kwargs)
+
+    def __getattr__(self, name):
+        if self._console is None:
+            from rich.console import Console as RichConsole
+            self._console = RichConsole(**self._options)
+        return getattr(self._console, name)
+
+
+def Console(**options) -> _LazyConsole:  # noqa: N802 - stands in for rich's class
+    return _LazyConsole(**options)
+
+
+def Table(*columns, **options):  # noqa: N802 - rich's Table, imported when a table is printed
+    from rich.table import Table as RichTable
+    return RichTable(*columns, **options)
+
+
 err = Console(stderr=True)
 # Reports are read by people and scripts alike: never wrap a line.
 out = Console(width=10_000, soft_wrap=True)

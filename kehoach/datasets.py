@@ -13,6 +13,8 @@ from typing import Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kehoach.columns import column
+
 S, I32, B, D, F = pa.string(), pa.int32(), pa.bool_(), pa.date32(), pa.float64()
 LS = pa.list_(pa.string())
 
@@ -139,7 +141,7 @@ def to_table(name: str, rows: Iterable[dict]) -> pa.Table:
         vals = [r.get(f.name) for r in rows]
         if f.type == S:
             vals = [_none_if_blank(v) for v in vals]
-        cols[f.name] = pa.array(vals, type=f.type)
+        cols[f.name] = column(vals, f.type)     # not pa.array: that imports pandas
     return pa.table(cols, schema=schema)
 
 

@@ -26,7 +26,22 @@ def _DURATION() -> re.Pattern:
     return re.compile(r"^(?:tối đa |không quá )?\d+(?:[.,]\d+)?\s*(?:" + "|".join(map(re.escape, units)) + r")\b")
 
 
-# Pure on a cell's text; alignment asks about each value once per candidate placement.
+@functools.lru_cache(maxsize=1)
+def _kind_phrases() -> tuple[dict[str, str], int]:
+    """Every vocabulary phrase → its kind (the first kind that lists it), and the longest
+    phrase's length: a value's kind is then found by looking up its own prefixes, a few dict
+    probes instead of a scan of the whole vocabulary per value."""
+    table: dict[str, str] = {}
+    for kind, phrases in _kind_vocab().items():
+        for p in phrases:
+            if p:
+                table.setdefault(p, kind)
+    return table, max(map(len, table), default=0)
+
+
+# Pure on a cell's text; alignment asks about each value once per candidate placement. The
+# cache only spares repeats: a long table has more distinct cells than any bound, so a miss
+# must be cheap as well (see _kind_phrases).
 @functools.lru_cache(maxsize=8192)
 def value_kind(value: str) -> str | None:
     """deadline | unit | product | None, by the longest vocabulary phrase the value starts with;
@@ -34,13 +49,15 @@ def value_kind(value: str) -> str | None:
     v = _norm(value)
     if not v:
         return None
-    best, best_len = None, 0
-    for kind, phrases in _kind_vocab().items():
-        for p in phrases:
-            if len(p) > best_len and (v == p or v.startswith(p + " ") or v.startswith(p + ",")
-                                       or v.startswith(p + "/") or (p.endswith(" ") and v.startswith(p))
-                                       or (p[-1].isdigit() and v.startswith(p))):
-                best, best_len = kind, len(p)
+    table, longest = _kind_phrases()
+    best = None
+    for n in range(min(longest, len(v)), 0, -1):
+        p = v[:n]
+        kind = table.get(p)
+        # a phrase ends the value, or a word: "phòng" is no prefix of "phòngban"
+        if kind is not None and (n == len(v) or v[n] in " ,/" or p.endswith(" ") or p[-1].isdigit()):
+            best = kind
+            break
     if best is None and re.fullmatch(r"[^a-zà-ỹđ]*\d{1,2}/\d{1,2}/\d{2,4}[^a-zà-ỹđ]*", v):
         return "deadline"
     if best is None and re.fullmatch(r"(năm )?20\d\d( ?[-–] ?20\d\d)?", v):

@@ -3,12 +3,13 @@ duplicated boundary fragments dropped, numbering checked."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kehoach.extract.labels import clean_label, is_label
 from kehoach.extract.recover.align import _Aligned, align, value_kind
 from kehoach.extract.recover.headers import Header
-from kehoach.extract.recover.layout import _Line, _section_of, _next_label, _Table
+from kehoach.extract.recover.layout import _Line, _section_of, _next_labels, _Table
 from kehoach.extract.recover.settings import DATA_FIELDS, RecoverSettings
 from kehoach.extract.recover.text import _words, join_fragments
 from kehoach.model import Finding, Task
@@ -103,8 +104,11 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
     anchor: _Building | None = None
     group_id = counter[0]
     lines = table.lines
+    next_labels = _next_labels(lines, header)
+    # objective group → its rows: a join across a page break updates the group, not every row
+    groups: dict[int, list[_Building]] = {}
     for i, line in enumerate(lines):
-        nl = _next_label(lines, i + 1, header)
+        nl = next_labels[i + 1]
         sec = _section_of(line, header, nl)
         if sec is not None:
             section = sec
@@ -141,10 +145,11 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
                                         value=task or obj, message="row without a number before any task; "
                                         "kept as its own task"))
             built.append(b)
+            groups.setdefault(b.objective_group, []).append(b)
             anchor = b
             continue
         if line.at_break and not _starts_new_item(vals, task, prev):
-            _continue_row(prev, vals, built, line, findings, page_set, line_list)
+            _continue_row(prev, vals, groups.get(prev.objective_group, ()), line, findings, page_set, line_list)
             continue
         # A new task under a vertically merged number (and objective): inherit them.
         b = _Building(values=dict(vals), stt=prev.stt, section=section[0], section_title=section[1],
@@ -154,11 +159,10 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
                       confidence=line.confidence)
         if obj and line.at_break and _start_kind(obj) in ("lower", "acronym"):
             joined, dup = join_fragments(prev.values["objective"], obj)
-            for t in built:
-                if t.objective_group == prev.objective_group:
-                    t.values["objective"] = joined
-                    t.split = True
-                    t.repairs.append("objective joined across a page break")
+            for t in groups.get(prev.objective_group, ()):
+                t.values["objective"] = joined
+                t.split = True
+                t.repairs.append("objective joined across a page break")
             b.values["objective"] = joined
             b.split = True
         elif obj:
@@ -169,11 +173,12 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
             if header.has_objective and prev.merged_content and not obj:
                 b.merged_content = True
         built.append(b)
+        groups.setdefault(b.objective_group, []).append(b)
     counter[0] = group_id
     return built
 
 
-def _continue_row(prev: _Building, vals: dict[str, str], built: list[_Building], line: _Line,
+def _continue_row(prev: _Building, vals: dict[str, str], group: Iterable[_Building], line: _Line,
                   findings: list[Finding], pages: set[int], lines: list[int]) -> None:
     changed, dups = False, []
     for f in DATA_FIELDS:
@@ -186,10 +191,9 @@ def _continue_row(prev: _Building, vals: dict[str, str], built: list[_Building],
         if joined != prev.values.get(f, ""):
             changed = True
         if f == "objective":
-            for t in built:
-                if t.objective_group == prev.objective_group:
-                    t.values["objective"] = joined
-                    t.split = True
+            for t in group:        # the rows of prev's objective group
+                t.values["objective"] = joined
+                t.split = True
         prev.values[f] = joined
     prev.pages |= pages
     prev.lines += lines

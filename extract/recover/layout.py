@@ -186,7 +186,24 @@ def _next_label(lines: list[_Line], start: int, header: Header) -> str | None:
     stt_col = header.col("stt")
     if stt_col is None:
         return None
-    for ln in lines[start:]:
-        if ln.values[stt_col] and is_label(ln.values[stt_col]):
-            return clean_label(ln.values[stt_col])
+    for k in range(start, len(lines)):
+        v = lines[k].values[stt_col]
+        if v and is_label(v):
+            return clean_label(v)
     return None
+
+
+def _next_labels(lines: list[_Line], header: Header) -> list[str | None]:
+    """`_next_label(lines, i, header)` for every i (and one past the end) in one backward pass:
+    asking row by row rescans the rest of the table, quadratic in a long one."""
+    out: list[str | None] = [None] * (len(lines) + 1)
+    stt_col = header.col("stt")
+    if stt_col is None:
+        return out
+    nxt = None
+    for k in range(len(lines) - 1, -1, -1):
+        v = lines[k].values[stt_col]
+        if v and is_label(v):
+            nxt = clean_label(v)
+        out[k] = nxt
+    return out

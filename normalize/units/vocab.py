@@ -7,7 +7,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-from kehoach.gazetteer import admin_units, load_yaml
+from pathlib import Path
+
+from kehoach.gazetteer import ADMIN_UNIT_FILES, admin_units, cached_index, data_path, load_yaml
+from kehoach import textutil
 from kehoach.textutil import alternation
 
 from .text import _lower_normalized, normalize_text
@@ -140,4 +143,9 @@ class _Gazetteer:
 
 @functools.lru_cache(maxsize=1)
 def _gaz() -> _Gazetteer:
-    return _Gazetteer()
+    """Built once per data version and kept on disk (gazetteer.cached_index): reading ~15k
+    administrative units and indexing them is most of a one-file run's start-up."""
+    here = Path(__file__).resolve().parent
+    sources = [data_path("unit_types.yaml"), *(data_path(f) for f in ADMIN_UNIT_FILES.values()),
+               here / "vocab.py", here / "text.py", Path(textutil.__file__)]
+    return cached_index("units-gazetteer", sources, _Gazetteer)
