@@ -120,13 +120,12 @@ def process_file(job: Job, settings) -> tuple[dict, float]:
         ex = extract(Path(job.path), job.source, settings)
         recs = records(ex, Path(job.path))
     except MemoryError:
-        recs = _failed_records(job, f"memory limit: the file needed more than {settings.run.memory_mb} MB",
-                               "memory_limit")
-    d = recs["documents"][0]
+        recs = None
+    d = recs["documents"][0] if recs else None
     # extract() turns a stage's MemoryError into an internal error; say what it was
-    if d["error_kind"] == "internal" and "MemoryError" in (d["error"] or ""):
-        recs = _failed_records(job, f"memory limit: the file needed more than {settings.run.memory_mb} MB",
-                               "memory_limit")
+    if d is None or (d["error_kind"] == "internal" and "MemoryError" in (d["error"] or "")):
+        recs = _failed_records(job, f"memory limit: the file needed more than {settings.run.memory_mb} MB "
+                               "(an allocation was refused)", "memory_limit")
     return recs, time.perf_counter() - t0
 
 
@@ -309,7 +308,8 @@ def _run_pool(jobs, settings, n, emit):
                     if rss is not None:
                         w.peak = max(w.peak, rss)
                     if mem and rss is not None and rss > mem:
-                        out = lost(w, f"memory limit: the file needed more than {mem} MB", "memory_limit")
+                        out = lost(w, f"memory limit: the file needed more than {mem} MB "
+                                   f"(resident {rss:.0f} MB)", "memory_limit")
                         reason = "memory_limit"
                 if out is not None:
                     w.kill()
