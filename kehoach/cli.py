@@ -37,13 +37,16 @@ def ingest(paths: List[str] = typer.Argument(..., help="Plan files and/or folder
            quiet: bool = typer.Option(False, "--quiet", "-q"),
            set_: Optional[List[str]] = typer.Option(None, "--set", help="A setting KEY=VALUE, e.g. read.pdf.engine=pdfplumber (repeatable; `kehoach settings` lists them)."),
            jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=0, help="Worker processes (default: run.jobs, 0 = all cores)."),
-           json_log: bool = typer.Option(False, "--json-log", help="One JSON object per event on stderr (start, done, summary).")):
+           json_log: bool = typer.Option(False, "--json-log", help="One JSON object per event on stderr (start, done, summary)."),
+           engine: Optional[str] = typer.Option(None, "--engine", help="local (worker processes, the default) or dask (needs kehoach[dask])."),
+           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://…) for --engine dask; default a LocalCluster of --jobs workers.")):
     """Read plans and write the datasets (documents, tasks, findings, …) under OUT.
     Exit code 0: every file read; 1: some files failed; 2: kehoach could not run."""
     from kehoach import runner
     from kehoach.pipeline import ingest as run, iter_inputs
     from kehoach.progress import Reporter
-    settings = _settings(set_)
+    settings = _settings((set_ or []) + [f"run.engine={engine}"] * bool(engine)
+                         + ["run.engine=dask", f"run.scheduler={scheduler}"] * bool(scheduler))
     try:
         runner.install_readers(settings)
         total = sum(1 for _ in iter_inputs(paths))

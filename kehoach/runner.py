@@ -50,11 +50,20 @@ class RunSettings:
     RLIMIT_DATA, plus a check of its resident size by the parent; 0 = no limit); 2048 MB holds
     a 600 dpi A4 raster pipeline with room, while the bombs of issue 14 wanted 4.7–13 GB.
     `readers`: extra readers as "SUFFIX=module:function[:branch]" (a plug-in format, or a test's
-    hostile reader), installed in every worker."""
+    hostile reader), installed in every worker. `engine`: "local" (worker processes here) or
+    "dask" (the same per-file work as Dask tasks, `pip install kehoach[dask]`); `scheduler`: a
+    Dask scheduler address (tcp://…), empty for a LocalCluster of `jobs` workers."""
     jobs: int = 0
     timeout_s: float = 300.0
     memory_mb: int = 2048
     readers: tuple[str, ...] = ()
+    engine: str = "local"
+    scheduler: str = ""
+
+    def __post_init__(self):
+        if self.engine not in ("local", "dask"):
+            from kehoach.settings import SettingsError
+            raise SettingsError(f"setting 'run.engine' must be local or dask (got {self.engine!r})")
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,14 @@ def process_file(job: Job, settings) -> tuple[dict, float]:
         recs = _failed_records(job, f"memory limit: the file needed more than {settings.run.memory_mb} MB "
                                "(an allocation was refused)", "memory_limit")
     return recs, time.perf_counter() - t0
+
+
+def dask_task(job: Job, settings) -> tuple[dict, float, float | None]:
+    """The per-file work as one Dask task: (records, seconds, peak RSS MB)."""
+    install_readers(settings)
+    _reset_peak()
+    recs, seconds = process_file(job, settings)
+    return recs, seconds, _peak_mb()
 
 
 def _reset_peak() -> None:
@@ -217,7 +234,10 @@ def run(jobs: Iterable[Job], settings=None, *, workers: int = 1,
     from kehoach.settings import Settings
     settings = settings or Settings()
     emit = on_event or (lambda e: None)
-    if workers <= 0:
+    if settings.run.engine == "dask":
+        from kehoach.dask_engine import run_dask
+        yield from run_dask(jobs, settings, workers=max(workers, 1), emit=emit)
+    elif workers <= 0:
         yield from _run_here(jobs, settings, emit)
     else:
         yield from _run_pool(jobs, settings, workers, emit)
