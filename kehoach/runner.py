@@ -130,6 +130,9 @@ def process_file(job: Job, settings) -> tuple[dict, float]:
         recs = records(ex, Path(job.path))
     except MemoryError:
         recs = None
+    except Exception as exc:   # a bug in building the rows costs this file, not its worker
+        recs = _failed_records(job, f"internal error building the rows: {type(exc).__name__}: {exc}",
+                               "internal")
     d = recs["documents"][0] if recs else None
     # extract() turns a stage's MemoryError into an internal error; say what it was
     if d is None or (d["error_kind"] == "internal" and "MemoryError" in (d["error"] or "")):
