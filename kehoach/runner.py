@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator
 # Imported by the fork server once, so a (replacement) worker starts with the pipeline loaded.
 _PRELOAD = ["kehoach.pipeline", "kehoach.datasets", "kehoach.settings", "kehoach.normalize",
             "kehoach.extract.route", "kehoach.extract.recover", "kehoach.extract.prose",
-            "kehoach.extract.metadata"]
+            "kehoach.extract.metadata", "kehoach.warm"]
 _POLL_S = 0.25        # how often the parent checks deadlines and workers' memory
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
