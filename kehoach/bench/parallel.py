@@ -65,7 +65,9 @@ def main(argv=None) -> int:
     files = args.files or default_files()
     from kehoach.runner import Job, run
     list(run([Job(str(files[0]), "warm-up")], workers=1))   # start the fork server once
-    print(f"{len(files)} files × {args.repeat} on {len(os.sched_getaffinity(0))} cores")
+    # other work on the machine takes cores from the workers: say how busy it was
+    print(f"{len(files)} files × {args.repeat} on {len(os.sched_getaffinity(0))} cores, "
+          f"load average {os.getloadavg()[0]:.1f} before")
     results = [measure(files, args.repeat, "local", n) for n in args.jobs]
     if not args.no_dask:
         try:
@@ -73,6 +75,7 @@ def main(argv=None) -> int:
             results.append(measure(files, args.repeat, "dask", max(args.jobs)))
         except ImportError:
             print("dask: not installed (pip install 'kehoach[dask]')")
+    print(f"load average {os.getloadavg()[0]:.1f} after")
     base = results[0]
     print(f"{'engine':<8} {'workers':>7} {'files':>6} {'failed':>6} {'wall s':>8} {'files/s':>8} "
           f"{'× jobs ' + str(base.workers):>10} {'peak RSS/worker MB':>19}")
