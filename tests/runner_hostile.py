@@ -27,3 +27,15 @@ def read_abort(path, source=None, settings=None):
 
 def read_segv(path, source=None, settings=None):
     ctypes.string_at(0)
+
+
+def read_shared_bomb(path, source=None, settings=None):
+    # shared anonymous memory (as some native libraries map it) is outside RLIMIT_DATA: only
+    # the parent's check of the worker's resident size stops it
+    import mmap
+    hoard = []
+    while True:
+        m = mmap.mmap(-1, 64 * 2**20)
+        for i in range(0, len(m), 4096):
+            m[i] = 1
+        hoard.append(m)

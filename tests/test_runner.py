@@ -10,7 +10,8 @@ from kehoach.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))[:3]
-HOSTILE = {".loop": "read_loop", ".bomb": "read_bomb", ".abort": "read_abort", ".segv": "read_segv"}
+HOSTILE = {".loop": "read_loop", ".bomb": "read_bomb", ".abort": "read_abort", ".segv": "read_segv",
+           ".shbomb": "read_shared_bomb"}
 
 
 def _settings(**run):
@@ -42,6 +43,7 @@ def _hostile(tmp_path, suffix):
 @pytest.mark.parametrize("suffix,kind,limits", [
     (".loop", "timeout", {"timeout_s": 2}),
     (".bomb", "memory_limit", {"memory_mb": 1024}),
+    (".shbomb", "memory_limit", {"memory_mb": 1024}),
     (".abort", "worker_crashed", {}),
     (".segv", "worker_crashed", {}),
 ])
@@ -58,6 +60,10 @@ def test_bad_file_costs_only_itself(tmp_path, serial, suffix, kind, limits):
     assert len(doc) == 1 and doc[0]["status"] == "failed" and doc[0]["error_kind"] == kind
     assert doc[0]["source"] == bad.name and doc[0]["sha256"]   # built from the file
     assert doc[0]["error"]
+    if suffix == ".bomb":      # stopped inside the worker by RLIMIT_DATA
+        assert "allocation was refused" in b.error
+    if suffix == ".shbomb":    # stopped by the parent's check of the worker's resident size
+        assert "resident" in b.error and b.peak_rss_mb > 1024
     for p in SEEDS:
         assert by[p.name].records == serial[p.name]
         assert by[p.name].status == "ok"
