@@ -11,6 +11,7 @@ without its worker); the rows come back to this process, which writes them.
 """
 from __future__ import annotations
 
+import os
 import time
 from typing import Callable, Iterable, Iterator
 
@@ -19,6 +20,9 @@ from kehoach.runner import Job, Outcome, RunError, _failed_records, _outcome, da
 
 def run_dask(jobs: Iterable[Job], settings, *, workers: int = 2,
              emit: Callable[[dict], None] = lambda e: None) -> Iterator[Outcome]:
+    # Dask's INFO lines on stderr would break --json-log's one-object-a-line stream; the worker
+    # processes read this from their environment too
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     try:
         import dask
         from distributed import Client, LocalCluster, as_completed

@@ -1,6 +1,7 @@
 """`kehoach ingest --jobs/--json-log`: logs parse, lines do not wrap, exit codes, same datasets."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -70,4 +71,39 @@ def test_plain_lines_do_not_wrap(tmp_path):
 
 def test_exit_2_when_kehoach_cannot_run(tmp_path):
     assert _ingest(tmp_path, "--out", "o", "--set", "run.jobs=x").returncode == 2
-    assert _ingest(tmp_path, "--out", "o", inputs=[tmp_path / "nothing-here"]).returncode in (1, 2)
+    assert _ingest(tmp_path, "--out", "o", "--jobs", "-1").returncode == 2
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    r = _ingest(tmp_path, "--out", str(blocker / "out"))        # --out under a file: cannot be made
+    assert r.returncode == 2 and "could not run" in r.stderr
+    # a missing input is that file's failure, not kehoach's
+    assert _ingest(tmp_path, "--out", "o", inputs=[tmp_path / "nothing-here"]).returncode == 1
+
+
+class _Tty(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_reporter_faces():
+    from kehoach.progress import Reporter
+    from kehoach.runner import Job, run
+    outs = list(run([Job(str(p), p.name) for p in SEEDS[:2]], workers=0))
+    tty = _Tty()
+    assert Reporter.choose(False, False, tty) == "rich" and Reporter.choose(False, False, io.StringIO()) == "plain"
+    assert Reporter.choose(True, False, tty) == "json"
+    for mode in ("rich", "plain", "json", "quiet"):
+        stream = _Tty() if mode == "rich" else io.StringIO()
+        rep = Reporter(2, mode, stream)
+        for o in outs:
+            rep({"event": "start", "source": o.job.source, "size": 0})
+            rep({"event": "done", "outcome": o})
+        summary = rep.close("out")
+        assert summary["files"] == 2 and summary["tasks"] == sum(o.n_tasks for o in outs)
+        text = stream.getvalue()
+        if mode == "json":
+            assert [json.loads(ln)["event"] for ln in text.splitlines()] == ["start", "done"] * 2 + ["summary"]
+        elif mode == "quiet":
+            assert text.count("\n") == 1 and "2 files" in text
+        else:
+            assert all(o.job.source in text for o in outs) and "2 files" in text

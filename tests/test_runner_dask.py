@@ -29,3 +29,15 @@ def test_engine_is_validated():
     from kehoach.settings import SettingsError
     with pytest.raises(SettingsError):
         Settings().override({"run.engine": "spark"})
+
+
+def test_cli_dask_json_log_is_json_only(tmp_path):
+    import json
+    import subprocess
+    import sys
+    files = [str(p) for p in FILES[:2]]
+    r = subprocess.run([sys.executable, "-m", "kehoach", "ingest", *files, "--out", str(tmp_path / "o"),
+                        "--engine", "dask", "-j", "2", "--json-log"], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    events = [json.loads(ln) for ln in r.stderr.splitlines()]   # Dask's own log lines would not parse
+    assert [e["event"] for e in events].count("done") == 2 and events[-1]["event"] == "summary"
