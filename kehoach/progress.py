@@ -112,7 +112,8 @@ class Reporter:
             dt = time.perf_counter() - t.started
             self._live.update(self._task, completed=t.done, pages=t.pages, failed=t.failed,
                               rate=f"{t.done / dt:.1f}" if dt > 0 else "0.0",
-                              current=", ".join(list(self.current)[:3]))
+                              # names only: full paths would crowd out the counters
+                              current=", ".join(s.rsplit("/", 1)[-1] for s in list(self.current)[:3]))
 
     def _line(self, out) -> str:
         t = self.tally
