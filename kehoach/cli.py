@@ -68,26 +68,36 @@ def _corpus() -> Path:
 def ingest(paths: List[str] = typer.Argument(..., help="Plan files and/or folders of them."),
            out_dir: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Where the datasets are written."),
            quiet: bool = typer.Option(False, "--quiet", "-q"),
-           set_: Optional[List[str]] = typer.Option(None, "--set", help="A setting KEY=VALUE, e.g. read.pdf.engine=pdfplumber (repeatable; `kehoach settings` lists them).")):
-    """Read plans and write the datasets (documents, tasks, findings, …) under OUT."""
-    from kehoach.pipeline import ingest as run
-    settings = _settings(set_)
-
-    def report(source, ex):
-        if quiet:
-            return
-        if ex.status == "failed":
-            err.print(f"[red]FAILED[/red] {source}: {ex.error}")
-        else:
-            err.print(f"{ex.status:>7} {source}: {len(ex.tasks)} tasks")
-
-    t0 = time.perf_counter()
-    res = run(paths, out_dir, settings=settings, on_file=report)
-    dt = time.perf_counter() - t0
-    err.print(f"{res.files} files, {res.tasks} tasks, {len(res.failed)} failed, {dt:.1f}s → {out_dir}")
-    if res.files == 0:
+           set_: Optional[List[str]] = typer.Option(None, "--set", help="A setting KEY=VALUE, e.g. read.pdf.engine=pdfplumber (repeatable; `kehoach settings` lists them)."),
+           jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=0, help="Worker processes (default: run.jobs, 0 = all cores)."),
+           json_log: bool = typer.Option(False, "--json-log", help="One JSON object per event on stderr (start, done, summary)."),
+           engine: Optional[str] = typer.Option(None, "--engine", help="local (worker processes, the default) or dask (needs kehoach[dask])."),
+           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://…) for --engine dask; default a LocalCluster of --jobs workers.")):
+    """Read plans and write the datasets (documents, tasks, findings, …) under OUT.
+    Exit code 0: every file read; 1: some files failed; 2: kehoach could not run."""
+    from kehoach import runner
+    from kehoach.pipeline import ingest as run, iter_inputs
+    from kehoach.progress import Reporter
+    settings = _settings((set_ or []) + [f"run.engine={engine}"] * bool(engine)
+                         + ["run.engine=dask", f"run.scheduler={scheduler}"] * bool(scheduler))
+    try:
+        runner.install_readers(settings)
+        total = sum(1 for _ in iter_inputs(paths))
+    except Exception as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+    if total == 0:
         err.print("[red]no input files found[/red]")
         raise typer.Exit(2)
+    workers = runner.default_workers(settings) if jobs is None else (jobs or runner.default_workers())
+    reporter = Reporter(total, Reporter.choose(json_log, quiet))
+    try:
+        res = run(paths, out_dir, settings=settings, jobs=workers, on_event=reporter)
+    except (OSError, runner.RunError) as exc:
+        reporter.close()
+        err.print(f"[red]kehoach could not run: {exc}[/red]")
+        raise typer.Exit(2)
+    reporter.close(out_dir)
     raise typer.Exit(1 if res.failed else 0)
 
 

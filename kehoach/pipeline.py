@@ -156,23 +156,38 @@ class BatchResult:
 
 
 def ingest(paths: Iterable[str], out_dir: Path, settings=None,
-           on_file: Callable[[str, Extraction], None] | None = None) -> BatchResult:
-    from kehoach.datasets import part_name, records, write_part
+           on_file: Callable[[str, object], None] | None = None, *, jobs: int | None = None,
+           on_event: Callable[[dict], None] | None = None) -> BatchResult:
+    """Read every input in worker processes (kehoach.runner; jobs=None: run.jobs, all cores by
+    default; jobs=0: in this process) and write each file's rows as it completes.
+    on_file(source, outcome) is called per file (a kehoach.runner.Outcome)."""
+    from kehoach.datasets import part_name, write_part
+    from kehoach import runner
     settings = settings or default_settings()
     result = BatchResult()
     out_dir.mkdir(parents=True, exist_ok=True)
-    for path, source in iter_inputs(paths):
-        ex = extract(path, source, settings)
-        recs = records(ex, path)
+    runner.install_readers(settings)      # so folder walks see plug-in suffixes too
+    todo = [runner.Job(path=str(path), source=source, size=_size(path)) for path, source in iter_inputs(paths)]
+    workers = runner.default_workers(settings) if jobs is None else jobs
+    for out in runner.run(todo, settings, workers=min(workers, len(todo)) if workers else 0,
+                          on_event=on_event):
+        recs = out.records
         doc_id = recs["documents"][0]["doc_id"] or "nohash"
-        part = part_name(doc_id, source)
+        part = part_name(doc_id, out.job.source)
         # documents last: a documents row means every other part of that file is on disk
         for name in [n for n in recs if n != "documents"] + ["documents"]:
             write_part(out_dir, name, part, recs[name])
         result.files += 1
-        result.tasks += len(ex.tasks)
-        if ex.status == "failed":
-            result.failed.append((source, ex.error or "failed"))
+        result.tasks += out.n_tasks
+        if out.status == "failed":
+            result.failed.append((out.job.source, out.error or "failed"))
         if on_file:
-            on_file(source, ex)
+            on_file(out.job.source, out)
     return result
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0

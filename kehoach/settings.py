@@ -3,7 +3,8 @@
     Settings
     ├── read: ReadSettings      (pdf, scan, text, docx: one per reader)
     ├── recover: RecoverSettings
-    └── normalize: NormalizeSettings (units, deadlines, citations, targets)
+    ├── normalize: NormalizeSettings (units, deadlines, citations, targets)
+    └── run: RunSettings         (worker processes and their per-file limits, kehoach.runner)
 
 Each leaf is the frozen dataclass its stage defines next to its code (as pdfplumber's
 TableSettings lives with the table finder); this module only composes them, so the CLI and
@@ -25,6 +26,7 @@ from kehoach.normalize.citations import CitationSettings
 from kehoach.normalize.deadlines import DeadlineSettings
 from kehoach.normalize.targets import TargetSettings
 from kehoach.normalize.units import UnitSettings
+from kehoach.runner import RunSettings
 
 
 class SettingsError(ValueError):
@@ -53,6 +55,7 @@ class Settings:
     read: ReadSettings = field(default_factory=ReadSettings)
     recover: RecoverSettings = field(default_factory=RecoverSettings)
     normalize: NormalizeSettings = field(default_factory=NormalizeSettings)
+    run: RunSettings = field(default_factory=RunSettings)
 
     def __post_init__(self):
         _validate(self, "")

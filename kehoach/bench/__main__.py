@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import textwrap
 
-BENCHES = ("speed", "pdf", "scan", "units", "citations")
+BENCHES = ("speed", "pdf", "scan", "units", "citations", "parallel")
 
 
 def main() -> int:
