@@ -77,3 +77,47 @@ def test_caption_glued_to_a_total_row_is_its_own_row():
     first = [[c.text for c in r.cells] for r in tables[0]]
     assert first[-2] == ["", "Tổng thời gian giải quyết TTHC", "", "12 ngày"]
     assert first[-1] == ["Quy trình số: 02 2. Phê duyệt kế hoạch tác động thời tiết"]
+
+
+def _doc(rows):
+    frag = TableFragment(rows=tuple(_row(v, line=i + 1) for i, v in enumerate(rows)), index=0, page=None,
+                         after_break=False, block_index=0)
+    return frag
+
+
+def _recover(rows):
+    from kehoach.extract.recover import recover
+    from kehoach.model import Document
+    import inspect
+    frag = _doc(rows)
+    params = inspect.signature(Document).parameters
+    kw = {k: None for k, p in params.items() if p.default is inspect.Parameter.empty}
+    kw.update(blocks=(), fragments=(frag,))
+    if "layout" in params:
+        kw["layout"] = "positional"
+    return recover(Document(**kw))
+
+
+# qd3004 l.458-540: a five-column workflow nested in a per-procedure block table
+NESTED = [["2.9", "Kết quả giải quyết TTHC: Số công bố"],
+          ["2.10", "Quy trình xử lý công việc:"],
+          ["TT", "Trình tự", "Trách nhiệm", "Thời gian", "Biểu mẫu/Kết quả"],
+          ["B1", "Trước khi thực hiện sản xuất thiết bị y tế, cơ sở nộp hồ sơ công bố về Sở Y tế nơi đặt địa",
+           "Tổ chức", "Giờ hành chính", ""],
+          ["", "điểm ghi trong giấy chứng nhận hệ thống quản lý chất lượng", "", "", ""],
+          ["B2", "Khi nhận hồ sơ, Sở Y tế đăng tải công khai", "Chuyên viên được giao xử lý hồ sơ",
+           "Ngay sau khi nhận đủ hồ sơ hợp lệ", "Thông tin hồ sơ đã được đăng tải"],
+          ["3", "BIỂU MẪU"],
+          ["-", "BM.TBYT.01.01", "Văn bản công bố đủ điều kiện sản xuất"],
+          ["4", "HỒ SƠ LƯU"]]
+
+
+def test_next_item_of_the_enclosing_block_ends_the_table():
+    tasks = _recover(NESTED).tasks
+    assert [t.stt for t in tasks] == ["B1", "B2"]
+
+
+def test_row_going_on_mid_sentence_continues_the_row_above():
+    t = _recover(NESTED).tasks[0]
+    assert t.task.endswith("nơi đặt địa điểm ghi trong giấy chứng nhận hệ thống quản lý chất lượng")
+    assert t.split and t.lead == "Tổ chức"

@@ -162,7 +162,11 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
             built.append(b)
             anchor = b
             continue
-        if line.at_break and not _starts_new_item(vals, task, prev):
+        # A numberless row that goes on mid-sentence with no unit or time of its own is the
+        # rest of the row above, cut by a page break the reader could not see (crawls).
+        unseen_break = (_start_kind(task) == "lower" and not obj
+                        and not any(vals[f] for f in ("lead", "support", "deadline")))
+        if (line.at_break or unseen_break) and not _starts_new_item(vals, task, prev):
             _continue_row(prev, vals, built, line, findings, page_set, line_list)
             continue
         # A new task under a vertically merged number (and objective): inherit them.
