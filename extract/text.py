@@ -293,10 +293,27 @@ def _markdown_tables(lines: list[str], start: int, end: int) -> list[list[Row]]:
         if not any(t for _, t in part):
             continue
         width = _header_width(part) if a in cuts else _widest_run(part)
-        rows = _rows_of(part, width)
+        caption = _glued_caption(part) if b in cuts else None
+        rows = _rows_of(part[:-1] if caption else part, width)
+        if caption:
+            rows.append(_md_row([caption]))
         if rows:
             tables.append(rows)
     return tables
+
+
+def _glued_caption(part: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """The caption of the next table when the crawl glued it into the last row of this one
+    ("**Tổng thời gian** | **12 ngày** | **Quy trình số 02. 2. Thủ tục …**" right before the
+    next header): the part's last slot, in bold, a phrase of several words that is no time.
+    Left in the row it would push the total's cells into a row of their own."""
+    from kehoach.extract.recover import value_kind
+    if len(part) < 2 or not part[-1][1] or not part[-2][1]:
+        return None
+    clean, bold = clean_markup(part[-1][1])
+    if not bold or len(clean.split()) < 4 or value_kind(clean) == "deadline":
+        return None
+    return part[-1]
 
 
 def _slots(lines: list[str], start: int, end: int) -> list[tuple[int, str]]:

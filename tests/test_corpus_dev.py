@@ -61,11 +61,11 @@ def test_dev_negatives_schedules_and_registers_give_no_tasks():
 
 # per-document cell_acc reached on the dev gold, minus 0.02
 FLOOR = {
-    "dev-tvpl-qd1383-bnv-lich-thongke": 0.78, "dev-tvpl-qd1490-bacninh-qtnb-dautu": 0.93,
+    "dev-tvpl-qd1383-bnv-lich-thongke": 0.76, "dev-tvpl-qd1490-bacninh-qtnb-dautu": 0.98,
     "dev-tvpl-qd1594-hanoi-ttpvhcc-tongiao": 0.72, "dev-tvpl-qd1948-caobang-qtnb-ktthv": 0.98,
     "dev-tvpl-qd2028-caobang-qtnb-congchuc": 0.98, "dev-tvpl-qd2031-caobang-qtnb-vhttdl": 0.98,
     "dev-tvpl-qd2487-langson-qtnb-khcn": 0.97, "dev-tvpl-qd2682-vinhlong-qtnb-cainghien": 0.98,
-    "dev-tvpl-qd3004-hatinh-qtnb-tbyt": 0.83, "dev-tvpl-qd3760-nghean-qtnb-giaoduc": 0.98,
+    "dev-tvpl-qd3004-hatinh-qtnb-tbyt": 0.98, "dev-tvpl-qd3760-nghean-qtnb-giaoduc": 0.98,
     "dev-tvpl-qd3854-nghean-qtnb-capxa": 0.98, "dev-vbai-kh-kiemtra-cchc2026-lamdong": 0.98,
 }
 
@@ -80,3 +80,5 @@ def test_dev_gold_cell_accuracy(tmp_path):
     low = {d.name: round(d.correct / d.cells, 3) for d in res.docs
            if d.correct / d.cells < FLOOR[d.name.rsplit(".", 1)[0]]}
     assert not low, low
+    # the bar over the whole dev gold (row_f1 is the mean over documents)
+    assert res.cell_acc >= 0.95 and res.row_f1 >= 0.95, (res.cell_acc, res.row_f1)

@@ -2,6 +2,7 @@
 duplicated boundary fragments dropped, numbering checked."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,7 +12,8 @@ from kehoach.extract.recover.align import _Aligned, align, value_kind
 from kehoach.extract.recover.headers import Header
 from kehoach.extract.recover.layout import _Line, _section_of, _next_labels, _Table
 from kehoach.extract.recover.settings import DATA_FIELDS, RecoverSettings
-from kehoach.extract.recover.text import _words, join_fragments
+from kehoach.extract.recover.text import _norm, _words, join_fragments
+from kehoach.gazetteer import load_yaml
 from kehoach.model import Finding, Task
 
 
@@ -83,8 +85,25 @@ def is_summary_row(line: _Line, header: Header) -> bool:
         return False
     stt, task = line.values[stt_col], line.values[task_col]
     others = [i for i, v in enumerate(line.values) if v and i != stt_col]
+    if stt and not is_label(stt) and is_total_phrase(stt):
+        return True
+    if not stt and task and is_total_phrase(task) and _words(task) <= 10:
+        return True          # the total's words in a cell spanning the number and task columns
     return (bool(stt) and not is_label(stt) and _words(stt) >= 2 and bool(others)
             and (not task or (value_kind(task) == "deadline" and _words(task) <= 8)))
+
+
+@functools.lru_cache(maxsize=1)
+def _total_heads() -> tuple[tuple[str, ...], frozenset[str]]:
+    v = load_yaml("column_types.yaml")
+    return tuple(v["total_row_heads"]), frozenset(v["total_row_alone"])
+
+
+def is_total_phrase(text: str) -> bool:
+    """Whether a cell begins with the words of a total row (gazetteer/column_types.yaml)."""
+    t = _norm(text)
+    heads, alone = _total_heads()
+    return t in alone or any(t == h or (t.startswith(h) and not t[len(h)].isalnum()) for h in heads)
 
 
 def _row_task_text(al: _Aligned, header: Header, prev: _Building | None) -> tuple[str, str]:
@@ -148,7 +167,11 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
             groups.setdefault(b.objective_group, []).append(b)
             anchor = b
             continue
-        if line.at_break and not _starts_new_item(vals, task, prev):
+        # A numberless row that goes on mid-sentence with no unit or time of its own is the
+        # rest of the row above, cut by a page break the reader could not see (crawls).
+        unseen_break = (_start_kind(task) == "lower" and not obj
+                        and not any(vals[f] for f in ("lead", "support", "deadline")))
+        if (line.at_break or unseen_break) and not _starts_new_item(vals, task, prev):
             _continue_row(prev, vals, groups.get(prev.objective_group, ()), line, findings, page_set, line_list)
             continue
         # A new task under a vertically merged number (and objective): inherit them.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kehoach.extract.labels import LABEL_IN_TEXT, clean_label, depth, is_label, is_roman_or_letter
+from kehoach.extract.labels import (LABEL_IN_TEXT, clean_label, depth, follows, is_label, is_roman_or_letter,
+                                    label_key)
 from kehoach.extract.recover.headers import Header, _refine_with_subheader, _row_values, _same_table, detect_header
 from kehoach.extract.recover.settings import RecoverSettings
 from kehoach.extract.recover.text import _uppercase_share, _words
@@ -32,6 +33,9 @@ class _Table:
     header: Header
     lines: list[_Line] = field(default_factory=list)
     fragments: set[int] = field(default_factory=set)
+    # label of the row right above the header when the table is nested in a numbered block
+    # ("2.10 | Quy trình xử lý công việc:"): the block's next item ("3 | BIỂU MẪU") ends it
+    enclosing: tuple | None = None
 
 
 def _is_junk(values: list[str]) -> bool:
@@ -89,6 +93,18 @@ def _caption_line(table: "_Table") -> bool:
             and not (stt_col is not None and ln.values[stt_col] and is_label(ln.values[stt_col])))
 
 
+def _item_label(row: Row | None):
+    """The label key of a row that is a numbered item of one title ("2.10 | Quy trình …",
+    "3 | BIỂU MẪU"): a label in the first cell and text in exactly one other."""
+    if row is None:
+        return None
+    vals = _row_values(row)
+    texts = [v for v in vals[1:] if v]
+    if not vals or not vals[0] or len(texts) != 1 or not is_label(vals[0]):
+        return None
+    return label_key(clean_label(vals[0]))
+
+
 def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding]) -> list[_Table]:
     tables: list[_Table] = []
     current: _Table | None = None
@@ -122,7 +138,10 @@ def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding
                     pending_break = True     # a repeated header marks a page break
                     current_open = True
                 else:
-                    current = _Table(header=header)
+                    above = rows[r - 1] if r > 0 else (
+                        prev_frag.rows[-1] if prev_frag is not None and prev_frag.rows and not prose_between
+                        else None)
+                    current = _Table(header=header, enclosing=_item_label(above))
                     tables.append(current)
                     current_open = True
                     pending_break = False
@@ -134,6 +153,15 @@ def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding
                 continue
             values = _row_values(row)
             if not any(values):
+                r += 1
+                continue
+            key = _item_label(row) if current.enclosing else None
+            if key is not None and follows(current.enclosing, key):
+                findings.append(Finding(kind="table_end", page=row.page or frag.page, line=row.line,
+                                        value=" | ".join(v for v in values if v),
+                                        message="next item of the numbered block the table sits in: "
+                                                "the table ends"))
+                current, current_open = None, False     # a header after it starts a new table
                 r += 1
                 continue
             if _is_junk(values) or _is_column_numbering(values):
