@@ -22,6 +22,9 @@ DOCUMENTS = pa.schema([
     ("title", S), ("signer", S), ("signer_title", S), ("status", S), ("error", S), ("error_kind", S),
     ("note", S), ("issuer_method", S), ("issuer_parent", S), ("signer_authority", S), ("n_tasks", I32), ("n_tables", I32),
     ("warnings", LS), ("ocr_confidence", F), ("ocr_pages", pa.list_(I32)), ("kehoach_version", S),
+    # the issuer resolved against the gazetteer (kehoach.normalize.issuers)
+    ("issuer_unit_id", S), ("issuer_name", S), ("issuer_unit_type", S), ("issuer_level", S),
+    ("issuer_era", S), ("province_code", S), ("issuer_score", F), ("issuer_match", S),
 ])
 
 TASKS = pa.schema([
@@ -120,6 +123,9 @@ def records(ex, path: Path) -> dict[str, list[dict]]:
         if norm.annotates == "tasks":
             for f in ex.results(norm.name):
                 by_seq[f.seq].update(to_row(f))
+        elif norm.annotates == "documents":
+            for f in ex.results(norm.name):
+                drow.update(to_row(f))
         elif norm.dataset:
             out.setdefault(norm.dataset, []).extend(dict(base, **to_row(f)) for f in ex.results(norm.name))
     return out
