@@ -58,9 +58,20 @@ TARGETS = pa.schema([
     ("comparator", S), ("value", F), ("value_max", F), ("unit", S), ("year", I32),
 ])
 
+# Derived over the whole folder after ingest (kehoach/derive.py).
+PLAN_DOCUMENTS = pa.schema([
+    ("doc_id", S), ("source", S), ("plan_key", S), ("method", S), ("version_of", S),
+])
+
+PLANS = pa.schema([
+    ("plan_key", S), ("issuer_unit_id", S), ("issuer_name", S), ("doc_type", S), ("number", S),
+    ("issued", D), ("title", S), ("n_documents", I32), ("doc_ids", LS), ("sources", LS),
+])
+
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": DOCUMENTS, "tasks": TASKS, "findings": FINDINGS,
     "task_units": TASK_UNITS, "citations": CITATIONS, "targets": TARGETS,
+    "plan_documents": PLAN_DOCUMENTS, "plans": PLANS,
 }
 
 

@@ -175,4 +175,6 @@ def ingest(paths: Iterable[str], out_dir: Path, settings=None,
             result.failed.append((source, ex.error or "failed"))
         if on_file:
             on_file(source, ex)
+    from kehoach.derive import derive  # plan identity spans files: derived over the whole folder
+    derive(out_dir)
     return result
