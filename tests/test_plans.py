@@ -49,7 +49,7 @@ def test_derive_rewrites_its_datasets(sample):
     after = kehoach.read(sample, "plans")
     assert sorted(before["plan_key"]) == sorted(after["plan_key"])
     con = kehoach.open(sample)
-    assert con.sql("select count(distinct plan_key) from plan_documents join documents using (doc_id)").fetchone()[0] == 5
+    assert con.sql("select count(distinct plan_key) from plan_documents join documents using (doc_id)").fetchall()[0][0] == 5
 
 
 @pytest.mark.skipif(not REAL.is_dir() or not shutil.which("soffice"),
