@@ -207,10 +207,25 @@ def _issuer_block(lines: list[_Line]) -> list[str]:
         # OCR may read the two header columns as one line: the motto is not the issuer's
         t = _cut_motto(t)
         if _is_issuer_line(t):
-            units.append(re.sub(r"\s+", " ", t))
+            units.extend(_split_parent(re.sub(r"\s+", " ", t), levels))
         elif units and t and _upper(t) == t and t.startswith(levels) and len(t.split()) <= 6:
             units[-1] = f"{units[-1]} {t}"
     return units
+
+
+def _split_parent(t: str, levels: tuple[str, ...]) -> list[str]:
+    """A crawl that lost the header's line breaks prints parent and issuer on one line:
+    "UBND THÀNH PHỐ HÀ NỘI TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG". Cut where a second body's head
+    begins after the parent has named its place (a level word), so "ỦY BAN" stays whole."""
+    heads = _vocab()["issuer_heads"]
+    words = t.split()
+    for i in range(2, len(words)):
+        prefix, rest = " ".join(words[:i]), " ".join(words[i:])
+        if not any(f" {lv.strip()} " in f" {prefix} " for lv in levels) or prefix.endswith(tuple(" " + lv.strip() for lv in levels)):
+            continue
+        if any(rest == h or rest.startswith(h + " ") for h in heads) and _is_issuer_line(prefix):
+            return [prefix, rest]
+    return [t]
 
 
 def _cut_motto(t: str) -> str:

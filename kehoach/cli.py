@@ -331,6 +331,17 @@ def schema(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach inges
 
 
 @app.command()
+def derive(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach ingest` wrote.")):
+    """Re-derive the datasets that span files (plans, plan_documents) for an existing folder."""
+    from kehoach.derive import derive as run
+    if not (out_dir / "documents").is_dir():
+        err.print(f"[red]no datasets under {out_dir}[/red]")
+        raise typer.Exit(2)
+    for name, n in run(out_dir).items():
+        out.print(f"{name}: {n} rows", markup=False, highlight=False)
+
+
+@app.command()
 def version():
     """Print the version."""
     out.print(__version__)

@@ -24,6 +24,9 @@ DOCUMENTS = pa.schema([
     ("title", S), ("signer", S), ("signer_title", S), ("status", S), ("error", S), ("error_kind", S),
     ("note", S), ("issuer_method", S), ("issuer_parent", S), ("signer_authority", S), ("n_tasks", I32), ("n_tables", I32),
     ("warnings", LS), ("ocr_confidence", F), ("ocr_pages", pa.list_(I32)), ("kehoach_version", S),
+    # the issuer resolved against the gazetteer (kehoach.normalize.issuers)
+    ("issuer_unit_id", S), ("issuer_name", S), ("issuer_unit_type", S), ("issuer_level", S),
+    ("issuer_era", S), ("province_code", S), ("issuer_score", F), ("issuer_match", S),
 ])
 
 TASKS = pa.schema([
@@ -57,9 +60,20 @@ TARGETS = pa.schema([
     ("comparator", S), ("value", F), ("value_max", F), ("unit", S), ("year", I32),
 ])
 
+# Derived over the whole folder after ingest (kehoach/derive.py).
+PLAN_DOCUMENTS = pa.schema([
+    ("doc_id", S), ("source", S), ("plan_key", S), ("method", S), ("version_of", S),
+])
+
+PLANS = pa.schema([
+    ("plan_key", S), ("issuer_unit_id", S), ("issuer_name", S), ("doc_type", S), ("number", S),
+    ("issued", D), ("title", S), ("n_documents", I32), ("doc_ids", LS), ("sources", LS),
+])
+
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": DOCUMENTS, "tasks": TASKS, "findings": FINDINGS,
     "task_units": TASK_UNITS, "citations": CITATIONS, "targets": TARGETS,
+    "plan_documents": PLAN_DOCUMENTS, "plans": PLANS,
 }
 
 
@@ -122,6 +136,9 @@ def records(ex, path: Path) -> dict[str, list[dict]]:
         if norm.annotates == "tasks":
             for f in ex.results(norm.name):
                 by_seq[f.seq].update(to_row(f))
+        elif norm.annotates == "documents":
+            for f in ex.results(norm.name):
+                drow.update(to_row(f))
         elif norm.dataset:
             out.setdefault(norm.dataset, []).extend(dict(base, **to_row(f)) for f in ex.results(norm.name))
     return out

@@ -183,6 +183,8 @@ def ingest(paths: Iterable[str], out_dir: Path, settings=None,
             result.failed.append((out.job.source, out.error or "failed"))
         if on_file:
             on_file(out.job.source, out)
+    from kehoach.derive import derive  # plan identity spans files: derived over the whole folder
+    derive(out_dir)
     return result
 
 

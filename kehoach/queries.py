@@ -48,7 +48,8 @@ def finding_kinds(folder: Path) -> list[tuple]:
                           order by n desc""").fetchall()
 
 
-DATASETS = ("documents", "tasks", "findings", "task_units", "citations", "targets")
+DATASETS = ("documents", "tasks", "findings", "task_units", "citations", "targets",
+            "plans", "plan_documents")
 
 
 def connect(folder: Path, database: str = ":memory:"):

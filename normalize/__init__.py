@@ -26,6 +26,7 @@ NORMALIZERS: tuple[str, ...] = (
     "kehoach.normalize.deadlines:NORMALIZER",
     "kehoach.normalize.citations:NORMALIZER",
     "kehoach.normalize.targets:NORMALIZER",
+    "kehoach.normalize.issuers:NORMALIZER",
 )
 
 
@@ -40,6 +41,9 @@ class Normalizer:
     annotates: str | None = None
     # Its results as dataset columns; the default is seq, page and the value's fields.
     row: Callable[[Found], dict] | None = None
+    # The NormalizeSettings branch it reads, when it shares another normalizer's settings
+    # (the issuer is resolved by the unit matcher, with the units settings); default: its name.
+    settings_branch: str | None = None
 
 
 def registered() -> tuple[Normalizer, ...]:
@@ -80,7 +84,7 @@ def normalize(ex: Extraction, settings) -> Extraction:
     findings = list(ex.findings)
     for norm in registered():
         errors = Errors(norm.name)
-        results, notes = norm.run(replace(ex, found=found), getattr(settings, norm.name), errors)
+        results, notes = norm.run(replace(ex, found=found), getattr(settings, norm.settings_branch or norm.name), errors)
         found[norm.name] = tuple(results)
         findings.extend(notes)
         findings.extend(errors.findings)
