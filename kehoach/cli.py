@@ -35,27 +35,53 @@ def _corpus() -> Path:
 def ingest(paths: List[str] = typer.Argument(..., help="Plan files and/or folders of them."),
            out_dir: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Where the datasets are written."),
            quiet: bool = typer.Option(False, "--quiet", "-q"),
+           force: bool = typer.Option(False, "--force", help="Re-read every file, changed or not."),
+           prune: bool = typer.Option(False, "--prune", help="Remove the rows of files that no longer exist."),
            set_: Optional[List[str]] = typer.Option(None, "--set", help="A setting KEY=VALUE, e.g. read.pdf.engine=pdfplumber (repeatable; `kehoach settings` lists them).")):
-    """Read plans and write the datasets (documents, tasks, findings, …) under OUT."""
+    """Read plans and bring the datasets (documents, tasks, findings, …) under OUT up to date."""
+    from kehoach.archive import ArchiveError
     from kehoach.pipeline import ingest as run
     settings = _settings(set_)
 
-    def report(source, ex):
-        if quiet:
+    def report(event):
+        if quiet or event.get("event") != "done":
             return
-        if ex.status == "failed":
-            err.print(f"[red]FAILED[/red] {source}: {ex.error}")
+        o = event["outcome"]
+        if o.status == "failed":
+            err.print(f"[red]FAILED[/red] {o.job.source}: {o.error}", highlight=False)
         else:
-            err.print(f"{ex.status:>7} {source}: {len(ex.tasks)} tasks")
+            err.print(f"{o.status:>7} {o.job.source}: {o.n_tasks} tasks", highlight=False)
 
     t0 = time.perf_counter()
-    res = run(paths, out_dir, settings=settings, on_file=report)
+    try:
+        res = run(paths, out_dir, settings=settings, force=force, prune=prune, on_event=report)
+    except ArchiveError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2)
     dt = time.perf_counter() - t0
-    err.print(f"{res.files} files, {res.tasks} tasks, {len(res.failed)} failed, {dt:.1f}s → {out_dir}")
+    err.print(f"{res.files} files ({res.read} read, {res.skipped} unchanged, {res.aliases} copies"
+              f"{f', {res.pruned} pruned' if res.pruned else ''}), {res.tasks} tasks, "
+              f"{len(res.failed)} failed, {dt:.1f}s → {out_dir}", highlight=False)
     if res.files == 0:
         err.print("[red]no input files found[/red]")
         raise typer.Exit(2)
     raise typer.Exit(1 if res.failed else 0)
+
+
+@app.command()
+def compact(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach ingest` wrote.")):
+    """Rewrite the datasets under DIR as a few large Parquet files sorted by doc_id and seq."""
+    from kehoach.archive import ArchiveError
+    from kehoach.pipeline import compact as run
+    if not (out_dir / ".kehoach").is_dir():
+        err.print(f"[red]no archive under {out_dir} (written by `kehoach ingest`)[/red]")
+        raise typer.Exit(2)
+    try:
+        n = run(out_dir)
+    except ArchiveError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2)
+    err.print(f"{n} files written → {out_dir}")
 
 
 def _settings(pairs: Optional[List[str]]):

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import importlib
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from kehoach.archive import BatchResult  # noqa: F401 - the result of ingest, where it always was
 from kehoach.extract.base import ReadError, UnsupportedType
 from kehoach.model import Document, Extraction
 
@@ -44,19 +45,12 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in READERS
 
 
-def iter_inputs(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
-    """(path, source) for each input: files as given, folders walked in name order with
-    sources relative to the folder given (as the contract asks)."""
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                # Anything with a plan's suffix gets its row, a FIFO or a dangling link too
-                # (read refuses them with the reason); sub-folders are walked, not read.
-                if supported(f) and not f.name.startswith(".") and not f.is_dir():
-                    yield f, str(Path(p) / f.relative_to(path))
-        else:
-            yield path, p
+def iter_inputs(paths: Iterable[str]):
+    """Every input once, as a kehoach.archive.Input: files as given, folders walked in name
+    order with sources relative to the folder given (as the contract asks). Anything that is
+    not a regular file is refused up front with the reason and still gets its row."""
+    from kehoach.archive import iter_inputs as walk
+    return walk(paths, lambda name: Path(name).suffix.lower() in READERS)
 
 
 def _reader(path: Path) -> tuple[Callable[..., Document], str]:
@@ -148,31 +142,24 @@ def extract(path: Path, source: str | None = None, settings=None) -> Extraction:
     return ex
 
 
-@dataclass
-class BatchResult:
-    files: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    tasks: int = 0
-
-
-def ingest(paths: Iterable[str], out_dir: Path, settings=None,
-           on_file: Callable[[str, Extraction], None] | None = None) -> BatchResult:
-    from kehoach.datasets import part_name, records, write_part
+def ingest(paths: Iterable[str], out_dir: Path, settings=None, *, jobs: int | None = None,
+           force: bool = False, prune: bool = False,
+           on_event: Callable[[dict], None] | None = None):
+    """Bring the datasets under out_dir up to date with the inputs (kehoach.archive): unchanged
+    files are not read, changed ones replace their rows, a copy is an alias, `prune` drops the
+    rows of vanished files, `force` re-reads everything. Raises kehoach.archive.ArchiveError
+    when the folder cannot be written (or another ingest holds it)."""
+    from kehoach.archive import Archive
+    from kehoach.datasets import SCHEMAS
     settings = settings or default_settings()
-    result = BatchResult()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for path, source in iter_inputs(paths):
-        ex = extract(path, source, settings)
-        recs = records(ex, path)
-        doc_id = recs["documents"][0]["doc_id"] or "nohash"
-        part = part_name(doc_id, source)
-        # documents last: a documents row means every other part of that file is on disk
-        for name in [n for n in recs if n != "documents"] + ["documents"]:
-            write_part(out_dir, name, part, recs[name])
-        result.files += 1
-        result.tasks += len(ex.tasks)
-        if ex.status == "failed":
-            result.failed.append((source, ex.error or "failed"))
-        if on_file:
-            on_file(source, ex)
-    return result
+    with Archive(Path(out_dir), settings, SCHEMAS) as archive:
+        return archive.ingest(iter_inputs(paths), workers=jobs or 1, force=force, prune=prune,
+                              on_event=on_event)
+
+
+def compact(out_dir: Path, settings=None) -> int:
+    """Rewrite every dataset under out_dir as a few large files sorted by (doc_id, seq)."""
+    from kehoach.archive import Archive
+    from kehoach.datasets import SCHEMAS
+    with Archive(Path(out_dir), settings or default_settings(), SCHEMAS) as archive:
+        return archive.compact(full=True)

@@ -3,7 +3,8 @@
     Settings
     ├── read: ReadSettings      (pdf, scan, text, docx: one per reader)
     ├── recover: RecoverSettings
-    └── normalize: NormalizeSettings (units, deadlines, citations, targets)
+    ├── normalize: NormalizeSettings (units, deadlines, citations, targets)
+    └── archive: ArchiveSettings  (commit batches and compaction of the output folder)
 
 Each leaf is the frozen dataclass its stage defines next to its code (as pdfplumber's
 TableSettings lives with the table finder); this module only composes them, so the CLI and
@@ -16,6 +17,7 @@ import typing
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Mapping
 
+from kehoach.archive import ArchiveSettings
 from kehoach.extract.docx import DocxSettings
 from kehoach.extract.pdf import PdfSettings
 from kehoach.extract.recover import RecoverSettings
@@ -53,6 +55,7 @@ class Settings:
     read: ReadSettings = field(default_factory=ReadSettings)
     recover: RecoverSettings = field(default_factory=RecoverSettings)
     normalize: NormalizeSettings = field(default_factory=NormalizeSettings)
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
 
     def __post_init__(self):
         _validate(self, "")
