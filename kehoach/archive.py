@@ -313,6 +313,9 @@ class Archive:
             seen[inp.key] = inp
             res.files += 1
             row = known.get(inp.key)
+            if row is not None:
+                d = docs.get(row["doc_key"])
+                row = dict(row, alias=bool(d) and d["primary_path"] is not None and bytes(d["primary_path"]) != inp.key)
             if inp.refused:
                 if not force and self._current(row) and row["error"] == inp.refused and row["sha256"] is None:
                     self._skip(res, row)
@@ -380,6 +383,8 @@ class Archive:
                 first[doc_key] = inp
                 jobs.append((inp, sha))
         res.aliases = len(aliases)
+        # a document read again is replaced by its commit; only the others are removed outright
+        remove -= {sha[:16] for _, sha in jobs}
 
         # rows for the inputs that could not be opened: made here, nothing is read
         from kehoach.datasets import records
@@ -388,8 +393,13 @@ class Archive:
         for inp in refused:
             ex = Extraction(source=inp.source, status="failed", error=inp.refused, error_kind=inp.refused_kind)
             recs = records(ex, Path(inp.path))
-            pending.append(self._add(inp, recs, None, "failed", inp.refused, inp.refused_kind, 0, 0, 0.0, None))
+            pending.append(self._add(inp, recs, "failed", inp.refused, inp.refused_kind, 0, 0, 0.0, None))
             res.failed.append((inp.source, inp.refused))
+            if on_event:  # reported as the runner reports a file it read
+                job = runner.Job(path=inp.path, source=inp.source)
+                on_event({"event": "done", "outcome": runner.Outcome(
+                    job=job, records=recs, status="failed", error=inp.refused, error_kind=inp.refused_kind,
+                    n_tasks=0, pages=0, seconds=0.0, peak_rss_mb=None)})
 
         alias_rows = {r["path"]: r for r in aliases}
         try:
@@ -406,7 +416,7 @@ class Archive:
                 res.tasks += out.n_tasks
                 if out.status == "failed":
                     res.failed.append((inp.source, out.error or "failed"))
-                pending.append(self._add(inp, out.records, None, out.status, out.error, out.error_kind,
+                pending.append(self._add(inp, out.records, out.status, out.error, out.error_kind,
                                          out.n_tasks, out.pages, out.seconds, out.peak_rss_mb))
                 if len(pending) >= self.aset.commit_files or time.monotonic() - started >= self.aset.commit_seconds:
                     self._commit(pending, remove, alias_rows)
@@ -423,7 +433,8 @@ class Archive:
 
     def _skip(self, res: BatchResult, row: dict) -> None:
         res.skipped += 1
-        res.tasks += row["n_tasks"] or 0
+        if not row.get("alias"):  # a copy's tasks are its document's, counted once
+            res.tasks += row["n_tasks"] or 0
         if row["status"] == "failed":
             res.failed.append((row["source"], row["error"] or "failed"))
 
@@ -438,7 +449,7 @@ class Archive:
                     mtime_ns=inp.mtime_ns, sha256=sha, doc_key=doc_key, kehoach_version=__version__,
                     settings_hash=self.hash, read_at=time.time(), alias_of=alias_of, **base)
 
-    def _add(self, inp: Input, recs: dict, _unused, status, error, error_kind, n_tasks, pages, seconds,
+    def _add(self, inp: Input, recs: dict, status, error, error_kind, n_tasks, pages, seconds,
              peak) -> _Add:
         drow = recs["documents"][0]
         doc_key = drow["doc_id"] or _path_key(inp.key)
