@@ -234,3 +234,30 @@ def test_compaction_keeps_reads_identical(plans, tmp_path):
     assert compact(out) >= 1
     con = kehoach.open(out)
     assert con.sql("select count(*) from documents").fetchall()[0][0] == 6
+
+
+def test_parts_renamed_but_not_committed_are_rolled_back(plans, tmp_path, monkeypatch):
+    """The window a kill -9 can hit: files renamed into place, the transaction not run."""
+    clean = tmp_path / "clean"
+    ingest([str(plans)], clean)
+    out = tmp_path / "out"
+    ingest([str(plans)], out)
+    target = plans / "002_9da8d435c019012e.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    class Killed(BaseException):
+        pass
+
+    def die(self, body):
+        raise Killed()
+    monkeypatch.setattr(Archive, "_txn", die)
+    with pytest.raises(Killed):
+        ingest([str(plans)], out)
+    monkeypatch.undo()
+    # the rewritten files are visible beside the old ones, uncommitted
+    assert len(rows(out, "documents")) > 5
+    Archive(out, Settings(), SCHEMAS).close()  # opening the archive rolls it back
+    assert len(rows(out, "documents")) == 5
+    target.write_text(target.read_text(encoding="utf-8")[:-1], encoding="utf-8")
+    ingest([str(plans)], out)
+    assert tables(out) == tables(clean)
