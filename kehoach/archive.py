@@ -383,6 +383,7 @@ class Archive:
                 first[doc_key] = inp
                 jobs.append((inp, sha))
         res.aliases = len(aliases)
+        res.failed += [(r["source"], r["error"] or "failed") for r in aliases if r["status"] == "failed"]
         # a document read again is replaced by its commit; only the others are removed outright
         remove -= {sha[:16] for _, sha in jobs}
 

@@ -9,6 +9,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kehoach import __version__
@@ -48,15 +49,16 @@ def ingest(paths: List[str] = typer.Argument(..., help="Plan files and/or folder
             return
         o = event["outcome"]
         if o.status == "failed":
-            err.print(f"[red]FAILED[/red] {o.job.source}: {o.error}", highlight=False)
+            # a file name or an error with [brackets] is text, not rich markup
+            err.print(f"[red]FAILED[/red] {escape(o.job.source)}: {escape(o.error or '')}", highlight=False)
         else:
-            err.print(f"{o.status:>7} {o.job.source}: {o.n_tasks} tasks", highlight=False)
+            err.print(f"{o.status:>7} {o.job.source}: {o.n_tasks} tasks", markup=False, highlight=False)
 
     t0 = time.perf_counter()
     try:
         res = run(paths, out_dir, settings=settings, force=force, prune=prune, on_event=report)
     except ArchiveError as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
         raise typer.Exit(2)
     dt = time.perf_counter() - t0
     err.print(f"{res.files} files ({res.read} read, {res.skipped} unchanged, {res.aliases} copies"
@@ -79,7 +81,7 @@ def compact(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach inge
     try:
         n = run(out_dir)
     except ArchiveError as exc:
-        err.print(f"[red]{exc}[/red]", highlight=False)
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
         raise typer.Exit(2)
     err.print(f"{n} files written → {out_dir}")
 
