@@ -16,14 +16,15 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "extract", "ingest", "open", "read"]
 
 
-def ingest(paths, out="output", *, settings=None, on_file=None):
-    """Read plan files and folders and write every dataset under `out`; returns a BatchResult
-    (files, tasks, failed). `settings`: a kehoach.settings.Settings, or a dict of dotted keys."""
+def ingest(paths, out="output", *, settings=None, force=False, prune=False, on_event=None):
+    """Read plan files and folders and bring every dataset under `out` up to date (unchanged
+    files are not read again); returns a BatchResult (files, tasks, failed, read, skipped,
+    aliases, pruned). `settings`: a kehoach.settings.Settings, or a dict of dotted keys."""
     from pathlib import Path
 
     from kehoach.pipeline import ingest as run
     return run([str(p) for p in ([paths] if isinstance(paths, (str, bytes)) or hasattr(paths, "__fspath__") else paths)],
-               Path(out), settings=_settings(settings), on_file=on_file)
+               Path(out), settings=_settings(settings), force=force, prune=prune, on_event=on_event)
 
 
 def _extract_file(path, *, settings=None):

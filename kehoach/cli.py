@@ -68,14 +68,21 @@ def _corpus() -> Path:
 def ingest(paths: List[str] = typer.Argument(..., help="Plan files and/or folders of them."),
            out_dir: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Where the datasets are written."),
            quiet: bool = typer.Option(False, "--quiet", "-q"),
+           force: bool = typer.Option(False, "--force", help="Re-read every file, changed or not."),
+           prune: bool = typer.Option(False, "--prune", help="Remove the rows of files under PATHS that no longer exist."),
            set_: Optional[List[str]] = typer.Option(None, "--set", help="A setting KEY=VALUE, e.g. read.pdf.engine=pdfplumber (repeatable; `kehoach settings` lists them)."),
            jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=0, help="Worker processes (default: run.jobs, 0 = all cores)."),
            json_log: bool = typer.Option(False, "--json-log", help="One JSON object per event on stderr (start, done, summary)."),
            engine: Optional[str] = typer.Option(None, "--engine", help="local (worker processes, the default) or dask (needs kehoach[dask])."),
            scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://…) for --engine dask; default a LocalCluster of --jobs workers.")):
-    """Read plans and write the datasets (documents, tasks, findings, …) under OUT.
+    """Read plans and bring the datasets (documents, tasks, findings, …) under OUT up to date.
+
+    Unchanged files are not read again, a copy of a file already read is an alias.
     Exit code 0: every file read; 1: some files failed; 2: kehoach could not run."""
+    from rich.markup import escape
+
     from kehoach import runner
+    from kehoach.archive import ArchiveError
     from kehoach.pipeline import ingest as run, iter_inputs
     from kehoach.progress import Reporter
     settings = _settings((set_ or []) + [f"run.engine={engine}"] * bool(engine)
@@ -92,13 +99,35 @@ def ingest(paths: List[str] = typer.Argument(..., help="Plan files and/or folder
     workers = runner.default_workers(settings) if jobs is None else (jobs or runner.default_workers())
     reporter = Reporter(total, Reporter.choose(json_log, quiet))
     try:
-        res = run(paths, out_dir, settings=settings, jobs=workers, on_event=reporter)
+        res = run(paths, out_dir, settings=settings, jobs=workers, force=force, prune=prune, on_event=reporter)
+    except ArchiveError as exc:
+        reporter.close()
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
+        raise typer.Exit(2)
     except (OSError, runner.RunError) as exc:
         reporter.close()
         err.print(f"[red]kehoach could not run: {exc}[/red]")
         raise typer.Exit(2)
     reporter.close(out_dir)
     raise typer.Exit(1 if res.failed else 0)
+
+
+@app.command()
+def compact(out_dir: Path = typer.Argument(DEFAULT_OUT, help="What `kehoach ingest` wrote.")):
+    """Rewrite the datasets under DIR as a few large Parquet files sorted by doc_id and seq."""
+    from rich.markup import escape
+
+    from kehoach.archive import ArchiveError
+    from kehoach.pipeline import compact as run
+    if not (out_dir / ".kehoach").is_dir():
+        err.print(f"[red]no archive under {out_dir} (written by `kehoach ingest`)[/red]")
+        raise typer.Exit(2)
+    try:
+        n = run(out_dir)
+    except ArchiveError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
+        raise typer.Exit(2)
+    err.print(f"{n} files written → {out_dir}")
 
 
 def _settings(pairs: Optional[List[str]]):

@@ -142,6 +142,10 @@ def plans_rows(documents: list[dict], plan_docs: list[dict]) -> list[dict]:
     return out
 
 
+# Datasets built over the whole folder, not per input (the archive leaves them alone).
+DERIVED = ("plan_documents", "plans")
+
+
 def _read(out_dir: Path, name: str) -> list[dict]:
     import pyarrow.dataset as ds
     folder = Path(out_dir) / name

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import importlib
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from kehoach.archive import BatchResult  # noqa: F401 - the result of ingest, where it always was
 from kehoach.extract.base import ReadError, UnsupportedType
 from kehoach.model import Document, Extraction
 
@@ -44,19 +45,12 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in READERS
 
 
-def iter_inputs(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
-    """(path, source) for each input: files as given, folders walked in name order with
-    sources relative to the folder given (as the contract asks)."""
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                # Anything with a plan's suffix gets its row, a FIFO or a dangling link too
-                # (read refuses them with the reason); sub-folders are walked, not read.
-                if supported(f) and not f.name.startswith(".") and not f.is_dir():
-                    yield f, str(Path(p) / f.relative_to(path))
-        else:
-            yield path, p
+def iter_inputs(paths: Iterable[str]):
+    """Every input once, as a kehoach.archive.Input: files as given, folders walked in name
+    order with sources relative to the folder given (as the contract asks). Anything that is
+    not a regular file is refused up front with the reason and still gets its row."""
+    from kehoach.archive import iter_inputs as walk
+    return walk(paths, lambda name: Path(name).suffix.lower() in READERS)
 
 
 def _reader(path: Path) -> tuple[Callable[..., Document], str]:
@@ -148,48 +142,38 @@ def extract(path: Path, source: str | None = None, settings=None) -> Extraction:
     return ex
 
 
-@dataclass
-class BatchResult:
-    files: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    tasks: int = 0
-
-
-def ingest(paths: Iterable[str], out_dir: Path, settings=None,
-           on_file: Callable[[str, object], None] | None = None, *, jobs: int | None = None,
-           on_event: Callable[[dict], None] | None = None) -> BatchResult:
-    """Read every input in worker processes (kehoach.runner; jobs=None: run.jobs, all cores by
-    default; jobs=0: in this process) and write each file's rows as it completes.
-    on_file(source, outcome) is called per file (a kehoach.runner.Outcome)."""
-    from kehoach.datasets import part_name, write_part
+def ingest(paths: Iterable[str], out_dir: Path, settings=None, *, jobs: int | None = None,
+           force: bool = False, prune: bool = False,
+           on_event: Callable[[dict], None] | None = None):
+    """Bring the datasets under out_dir up to date with the inputs (kehoach.archive): unchanged
+    files are not read, changed ones replace their rows, a copy is an alias, `prune` drops the
+    rows of vanished files, `force` re-reads everything. New and changed files are read in
+    worker processes (kehoach.runner; jobs=None: run.jobs, every core by default; jobs=0: in
+    this process). The derived datasets (plans) are then rebuilt over the whole folder.
+    Raises kehoach.archive.ArchiveError when the folder cannot be written (or another ingest
+    holds it)."""
     from kehoach import runner
+    from kehoach.archive import Archive
+    from kehoach.derive import derive
     settings = settings or default_settings()
-    result = BatchResult()
-    out_dir.mkdir(parents=True, exist_ok=True)
     runner.install_readers(settings)      # so folder walks see plug-in suffixes too
-    todo = [runner.Job(path=str(path), source=source, size=_size(path)) for path, source in iter_inputs(paths)]
     workers = runner.default_workers(settings) if jobs is None else jobs
-    for out in runner.run(todo, settings, workers=min(workers, len(todo)) if workers else 0,
-                          on_event=on_event):
-        recs = out.records
-        doc_id = recs["documents"][0]["doc_id"] or "nohash"
-        part = part_name(doc_id, out.job.source)
-        # documents last: a documents row means every other part of that file is on disk
-        for name in [n for n in recs if n != "documents"] + ["documents"]:
-            write_part(out_dir, name, part, recs[name])
-        result.files += 1
-        result.tasks += out.n_tasks
-        if out.status == "failed":
-            result.failed.append((out.job.source, out.error or "failed"))
-        if on_file:
-            on_file(out.job.source, out)
-    from kehoach.derive import derive  # plan identity spans files: derived over the whole folder
-    derive(out_dir)
+    with Archive(Path(out_dir), settings, _per_file_schemas()) as archive:
+        result = archive.ingest(iter_inputs(paths), workers=workers, force=force, prune=prune,
+                                on_event=on_event)
+        # plan identity spans files: derived over the whole folder, under the archive's lock
+        derive(Path(out_dir))
     return result
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size if path.is_file() else 0
-    except OSError:
-        return 0
+def _per_file_schemas():
+    from kehoach.datasets import SCHEMAS
+    from kehoach.derive import DERIVED
+    return {k: v for k, v in SCHEMAS.items() if k not in DERIVED}
+
+
+def compact(out_dir: Path, settings=None) -> int:
+    """Rewrite every dataset under out_dir as a few large files sorted by (doc_id, seq)."""
+    from kehoach.archive import Archive
+    with Archive(Path(out_dir), settings or default_settings(), _per_file_schemas()) as archive:
+        return archive.compact(full=True)

@@ -4,7 +4,8 @@
     ├── read: ReadSettings      (pdf, scan, text, docx: one per reader)
     ├── recover: RecoverSettings
     ├── normalize: NormalizeSettings (units, deadlines, citations, targets)
-    └── run: RunSettings         (worker processes and their per-file limits, kehoach.runner)
+    ├── run: RunSettings         (worker processes and their per-file limits, kehoach.runner)
+    └── archive: ArchiveSettings  (commit batches and compaction of the output folder)
 
 Each leaf is the frozen dataclass its stage defines next to its code (as pdfplumber's
 TableSettings lives with the table finder); this module only composes them, so the CLI and
@@ -17,6 +18,7 @@ import typing
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Mapping
 
+from kehoach.archive import ArchiveSettings
 from kehoach.extract.docx import DocxSettings
 from kehoach.extract.pdf import PdfSettings
 from kehoach.extract.recover import RecoverSettings
@@ -56,6 +58,7 @@ class Settings:
     recover: RecoverSettings = field(default_factory=RecoverSettings)
     normalize: NormalizeSettings = field(default_factory=NormalizeSettings)
     run: RunSettings = field(default_factory=RunSettings)
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
 
     def __post_init__(self):
         _validate(self, "")
