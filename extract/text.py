@@ -157,7 +157,13 @@ def _read_bytes(path: Path, settings: TextSettings) -> bytes:
     size = path.stat().st_size
     if size > settings.max_bytes:
         raise TooLarge(f"file too large for a text plan ({size} bytes > {settings.max_bytes})")
-    return path.read_bytes()
+    # Read at most one byte past the limit: the size stat gave can be wrong (a file growing
+    # while read, a device or /proc file that says 0), and the limit must hold all the same.
+    with open(path, "rb") as fh:
+        data = fh.read(settings.max_bytes + 1)
+    if len(data) > settings.max_bytes:
+        raise TooLarge(f"file too large for a text plan (over {settings.max_bytes} bytes)")
+    return data
 
 
 def _build(path, source, fmt, parsed, warnings, data) -> Document:
