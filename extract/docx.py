@@ -451,6 +451,21 @@ def convert_doc(path: Path, outdir: Path, settings: DocxSettings = DocxSettings(
     return out
 
 
+# Every Word 97-2003 file holds its text in an OLE2 stream named "WordDocument" ([MS-DOC]
+# 2.1); the name is stored UTF-16LE in the compound file's directory.
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+
+
+def _has_word_stream(path: Path) -> bool:
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if _WORD_STREAM in tail + chunk:
+                return True
+            tail = chunk[-len(_WORD_STREAM):]
+    return False
+
+
 def read_doc(path: Path, *, source: str, settings: DocxSettings = DocxSettings()) -> Document:
     path = Path(path)
     with open(path, "rb") as fh:
@@ -464,6 +479,11 @@ def read_doc(path: Path, *, source: str, settings: DocxSettings = DocxSettings()
                              fragments=fragments, warnings=("a DOCX file named .doc",))
     if not head.startswith(OLE2_MAGIC):
         raise WrongType(f"not a Word .doc (starts with {head!r})")
+    if not _has_word_stream(path):
+        # LibreOffice "converts" any bytes it cannot place as plain text: garbage or an Excel
+        # file behind the OLE2 magic would come back as an ok document of noise.
+        raise WrongType("an OLE2 file without a WordDocument stream: not a Word .doc "
+                        "(another Office format, or damaged)")
     sha = file_digest(path)
     with tempfile.TemporaryDirectory() as tmp:
         # A plain name keeps LibreOffice away from odd characters in the caller's path.

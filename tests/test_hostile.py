@@ -46,3 +46,74 @@ def test_long_run_on_mention_is_left_unmatched_but_real_ones_resolve():
     assert m.unit_id is None and m.method == "unmatched"
     many = resolve_units("Sở Khoa học và Công nghệ, " * 50, role="lead", issuer=None, place=None)
     assert len(many) == 50 and all(x.unit_id == many[0].unit_id for x in many) and many[0].unit_id
+
+
+# --- the hostile files: one Extraction each, failed with a clear reason, within a time bound ---
+
+from pathlib import Path  # noqa: E402
+import shutil  # noqa: E402
+
+from kehoach.bench import hostile  # noqa: E402
+from kehoach.extract.docx import soffice_binary  # noqa: E402
+from kehoach.pipeline import extract  # noqa: E402
+
+REASONS = {
+    "empty.txt": "empty file", "empty.pdf": "empty file", "empty.docx": "empty file",
+    "encrypted.pdf": "encrypted", "truncated.pdf": "corrupt PDF", "truncated.docx": "corrupt DOCX",
+    "docx_bomb_small_cap": "read.docx.max_xml_mb", "raster_bomb.pdf": "pixel budget",
+    "one_line_2mb.txt": "read.text.max_line_chars",
+}
+QUICK = [c for c in hostile.cases() if c.quick]
+
+
+@pytest.mark.parametrize("case", QUICK, ids=[c.name for c in QUICK])
+def test_hostile_case_gives_one_clear_row(case, tmp_path):
+    t = time.perf_counter()
+    row = hostile.run_case(case, tmp_path)
+    assert time.perf_counter() - t < 30
+    if case.name == "bad_name_xff.txt":
+        assert row["status"] == "ok"            # a name that is not UTF-8 is still read
+        return
+    assert row["status"] == "failed"
+    want = REASONS.get(case.name) or ("binary file" if case.name.endswith((".txt", ".md")) else "not a")
+    assert want in row["reason"] or "corrupt" in row["reason"], row
+
+
+def test_real_docx_passes_the_size_check(tmp_path):
+    p = tmp_path / "ok.docx"
+    p.write_bytes(hostile.docx_bytes("<w:p><w:r><w:t>KẾ HOẠCH thực hiện</w:t></w:r></w:p>"))
+    assert extract(p).status == "ok"
+
+
+def test_page_raster_is_clamped_to_the_budget():
+    from kehoach.extract.scan.render import _within_budget
+    from kehoach.extract.scan.settings import ScanSettings
+    s = ScanSettings()
+    assert _within_budget(300, 8.27, 11.69, s) == 300                       # A4 unchanged
+    big = _within_budget(300, 33.1, 46.8, s)                                # A0 lowered
+    assert 100 <= big < 300 and 33.1 * 46.8 * big * big <= s.max_page_mpx * 1e6
+    with pytest.raises(Exception, match="pixel budget"):
+        _within_budget(300, 200, 200, s)
+
+
+def test_text_limit_holds_when_stat_is_wrong(tmp_path):
+    from kehoach.extract.text import TextSettings, _read_bytes
+    p = tmp_path / "big.txt"
+    p.write_bytes(b"a\tb\n" * 1000)
+    with pytest.raises(Exception, match="too large"):
+        _read_bytes(p, TextSettings(max_bytes=100))
+
+
+DOC = Path(__file__).resolve().parents[1] / "corpus" / "doc" / "dev-vbai-kh-tongket-clpcmt-lamdong.doc"
+
+
+@pytest.mark.skipif(soffice_binary() is None, reason="LibreOffice (soffice) not installed")
+def test_legacy_doc_reads_through_libreoffice(tmp_path):
+    ex = extract(DOC)
+    assert ex.status == "ok" and ex.document.format == "doc"
+    assert "Lâm Đồng" in " ".join(b.text for b in ex.document.blocks)
+    assert len(ex.tasks) >= 5
+    # garbage behind the OLE2 magic is refused before LibreOffice turns it into an "ok" noise
+    bad = hostile.make_garbage(tmp_path / "noise.doc", hostile.MAGICS["ole2"])
+    ex = extract(bad)
+    assert ex.status == "failed" and "WordDocument" in ex.error
