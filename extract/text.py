@@ -7,6 +7,7 @@ every such boundary becomes a fragment boundary and the recovery decides what it
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -57,6 +58,8 @@ def decode(data: bytes, settings: TextSettings = TextSettings()) -> tuple[str, t
             text = data.decode("utf-8-sig", errors="replace")
             warnings = (f"UTF-8 with {bad} invalid byte sequence{'s' if bad > 1 else ''} "
                         f"(first at offset {exc.start}), each replaced by U+FFFD",)
+        elif _legacy_name(data.decode("latin-1"), settings):
+            text = data.decode("latin-1")       # raw TCVN3/VNI bytes: converted below
         else:
             text = _decode_codepage(data, exc)
             warnings = ("not UTF-8: decoded as Windows-1258 (Vietnamese codepage)",)
@@ -67,7 +70,13 @@ def decode(data: bytes, settings: TextSettings = TextSettings()) -> tuple[str, t
     controls = sum(1 for _ in _CONTROLS.finditer(text))
     if controls > settings.max_control_ratio * len(text):
         raise WrongType("binary file, not text (control characters)")
-    _reject_legacy_font_encoding(text, settings)
+    name = _legacy_name(text, settings)
+    if name:
+        text = convert_legacy(text, name)
+        if _vietnamese_share(text) < 0.05:
+            raise LegacyEncoding(f"looks like legacy {name} text but does not convert to Vietnamese")
+        label = load_yaml("legacy_encodings.yaml")[name]["label"]
+        warnings += (f"converted from {label} (legacy font encoding) to Unicode",)
     return text, warnings
 
 
@@ -107,19 +116,32 @@ def _vietnamese_share(text: str) -> float:
     return sum(1 for ch in letters if ch.lower() in viet) / len(letters)
 
 
-def _reject_legacy_font_encoding(text: str, settings: TextSettings) -> None:
+def _legacy_name(text: str, settings: TextSettings) -> str | None:
     """TCVN3 (ABC) and VNI texts decode without error but spell "Kế hoạch" as "KÕ ho¹ch" or
-    "Keá hoaïch": detect their artefacts rather than return mojibake as data."""
+    "Keá hoaïch": their artefacts tell which (encodings.yaml), None for Unicode text."""
     enc = load_yaml("encodings.yaml")
-    if _vietnamese_share(text) >= 0.05:
-        return
+    if _vietnamese_share(text[:200_000]) >= 0.05:
+        return None
     sample = text[:200_000]
     n = max(1, len(sample))
     rates = {name: sum(sample.count(m) for m in enc[name]["markers"]) * 1000 / n for name in ("tcvn3", "vni")}
     name = max(rates, key=rates.get)
-    if rates[name] >= settings.legacy_per_mille:
-        raise LegacyEncoding(f"legacy {enc[name]['label']} font encoding, not Unicode "
-                        f"(e.g. {enc[name]['example']!r}); convert it to Unicode first")
+    return name if rates[name] >= settings.legacy_per_mille else None
+
+
+@functools.lru_cache(maxsize=4)
+def _legacy_table(name: str) -> tuple[re.Pattern, dict[str, str]]:
+    table = load_yaml("legacy_encodings.yaml")[name]["map"]
+    # longest key first: VNI's "ôù" (ớ) before its "ô" (ơ)
+    keys = sorted(table, key=lambda k: (-len(k), k))
+    return re.compile("|".join(re.escape(k) for k in keys)), table
+
+
+def convert_legacy(text: str, name: str) -> str:
+    """Text in a legacy font encoding (as Latin-1 characters) to Unicode, by its closed table
+    (gazetteer/legacy_encodings.yaml); characters outside the table are kept."""
+    pattern, table = _legacy_table(name)
+    return unicodedata.normalize("NFC", pattern.sub(lambda m: table[m.group()], text))
 
 
 # --- markup -------------------------------------------------------------------------------

@@ -117,3 +117,61 @@ def test_legacy_doc_reads_through_libreoffice(tmp_path):
     bad = hostile.make_garbage(tmp_path / "noise.doc", hostile.MAGICS["ole2"])
     ex = extract(bad)
     assert ex.status == "failed" and "WordDocument" in ex.error
+
+
+# --- legacy font encodings: converted by their closed tables, with a warning ------------------
+
+import unicodedata  # noqa: E402
+
+from conftest import SEEDS  # noqa: E402
+from kehoach.gazetteer import load_yaml  # noqa: E402
+
+
+def _encode_legacy(text: str, name: str) -> str:
+    """Unicode text as the legacy encoding writes it, by the inverse of the reader's table."""
+    inverse = {u: k for k, u in load_yaml("legacy_encodings.yaml")[name]["map"].items()}
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch not in inverse and name == "tcvn3" and ch.lower() in inverse:
+            ch = ch.lower()             # TCVN3's one font has no capitals with tones
+        out.append(inverse.get(ch, ch))
+    return "".join(out)
+
+
+def _tcvn3_representable(text: str) -> str:
+    inverse = set(load_yaml("legacy_encodings.yaml")["tcvn3"]["map"].values())
+    return "".join(ch.lower() if ch not in inverse and ch.lower() in inverse else ch
+                   for ch in unicodedata.normalize("NFC", text))
+
+
+@pytest.mark.parametrize("name,label", [("tcvn3", "TCVN3"), ("vni", "VNI")])
+@pytest.mark.parametrize("seed", ["000_dbb53274ea895b03.txt", "003_e98dbb9b18233da0.txt"])
+def test_legacy_text_round_trips_to_the_seed(tmp_path, name, label, seed):
+    from kehoach.extract.text import TextSettings, decode
+    original = unicodedata.normalize("NFC", (SEEDS / seed).read_text(encoding="utf-8"))
+    want = _tcvn3_representable(original) if name == "tcvn3" else original
+    legacy = _encode_legacy(original, name)
+    assert legacy != want
+    text, warnings = decode(legacy.encode("utf-8"), TextSettings())
+    assert text == want.replace("\r\n", "\n")
+    assert any(f"converted from {label}" in w for w in warnings)
+    p = tmp_path / seed
+    p.write_text(legacy, encoding="utf-8")
+    ex, ref = extract(p), extract(SEEDS / seed)
+    assert ex.status == "ok" and any(f"converted from {label}" in w for w in ex.document.warnings)
+    assert len(ex.tasks) == len(ref.tasks)
+
+
+def test_raw_tcvn3_bytes_are_converted(tmp_path):
+    p = tmp_path / "raw.txt"
+    p.write_bytes(_encode_legacy("Kế hoạch kiểm soát thủ tục hành chính năm 2023\n", "tcvn3").encode("latin-1"))
+    ex = extract(p)
+    assert ex.document.blocks[0].text == "Kế hoạch kiểm soát thủ tục hành chính năm 2023"
+
+
+@pytest.mark.parametrize("fixture,label", [("tcvn3_legacy.txt", "TCVN3"), ("vni_legacy.txt", "VNI")])
+def test_legacy_fixtures_are_read(fixture, label):
+    from conftest import FIXTURES
+    ex = extract(FIXTURES / fixture)
+    assert ex.status == "ok" and any(label in w for w in ex.document.warnings)
+    assert "Kế hoạch".lower() in " ".join(b.text for b in ex.document.blocks).lower()
