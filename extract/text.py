@@ -58,7 +58,7 @@ def decode(data: bytes, settings: TextSettings = TextSettings()) -> tuple[str, t
             text = data.decode("utf-8-sig", errors="replace")
             warnings = (f"UTF-8 with {bad} invalid byte sequence{'s' if bad > 1 else ''} "
                         f"(first at offset {exc.start}), each replaced by U+FFFD",)
-        elif _legacy_name(data.decode("latin-1"), settings):
+        elif _raw_legacy(data, settings):
             text = data.decode("latin-1")       # raw TCVN3/VNI bytes: converted below
         else:
             text = _decode_codepage(data, exc)
@@ -127,6 +127,39 @@ def _legacy_name(text: str, settings: TextSettings) -> str | None:
     rates = {name: sum(sample.count(m) for m in enc[name]["markers"]) * 1000 / n for name in ("tcvn3", "vni")}
     name = max(rates, key=rates.get)
     return name if rates[name] >= settings.legacy_per_mille else None
+
+
+def _raw_legacy(data: bytes, settings: TextSettings) -> bool:
+    """Bytes that are not UTF-8 may be Windows-1258 or TCVN3/VNI: both use the high bytes,
+    so the reading that gives more Vietnamese letters wins."""
+    sample = data[:200_000]
+    latin = sample.decode("latin-1")
+    name = _legacy_name(latin, settings)
+    if name is None:
+        return False
+    cp = unicodedata.normalize("NFC", sample.decode("cp1258", errors="replace"))
+    return _syllable_score(convert_legacy(latin, name)) > _syllable_score(cp)
+
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _syllable_score(text: str) -> float:
+    """How Vietnamese a reading is: words with Vietnamese letters and at most one tone count
+    for it, words with two tones or more (impossible in a syllable) against it. A wrong
+    reading of the high bytes still yields Vietnamese letters, but piles tones up ("Kấỡ")."""
+    viet = set(load_yaml("encodings.yaml")["vietnamese_letters"])
+    words = re.findall(r"\w+", text)
+    if not words:
+        return 0.0
+    score = 0
+    for w in words:
+        tones = sum(1 for ch in unicodedata.normalize("NFD", w) if ch in _TONES)
+        if tones >= 2:
+            score -= 1
+        elif any(ch.lower() in viet for ch in w):
+            score += 1
+    return score / len(words)
 
 
 @functools.lru_cache(maxsize=4)

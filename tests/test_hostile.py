@@ -175,3 +175,14 @@ def test_legacy_fixtures_are_read(fixture, label):
     ex = extract(FIXTURES / fixture)
     assert ex.status == "ok" and any(label in w for w in ex.document.warnings)
     assert "Kế hoạch".lower() in " ".join(b.text for b in ex.document.blocks).lower()
+
+
+@pytest.mark.parametrize("name", ["tcvn3", "vni"])
+def test_raw_legacy_seed_bytes_are_told_from_windows_1258(tmp_path, name):
+    original = (SEEDS / "000_dbb53274ea895b03.txt").read_text(encoding="utf-8")
+    legacy = "".join(ch for ch in _encode_legacy(original, name) if ord(ch) < 256)
+    p = tmp_path / "raw.txt"
+    p.write_bytes(legacy.encode("latin-1"))
+    ex = extract(p)
+    assert ex.status == "ok" and any("converted from" in w for w in ex.document.warnings)
+    assert ex.document.blocks[0].text.startswith("Số")
