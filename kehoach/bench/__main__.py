@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import textwrap
 
-BENCHES = ("pdf", "scan", "units", "citations")
+BENCHES = ("pdf", "scan", "units", "citations", "hostile")
 
 
 def main() -> int:
