@@ -40,6 +40,8 @@ class DocxSettings:
     # lxml would build as a tree of many times that size, so the sizes are checked first.
     max_xml_mb: float = 200.0
     max_total_xml_mb: float = 400.0
+    # python-docx loads every part of the package, images included, into memory on opening.
+    max_package_mb: float = 1000.0
 
 
 # --- bad input --------------------------------------------------------------------------
@@ -76,6 +78,10 @@ def _check_sizes(z: zipfile.ZipFile, settings: DocxSettings) -> None:
         if i.file_size > cap:
             raise TooLarge(f"DOCX member {i.filename} expands to {i.file_size / 2**20:.0f} MB "
                            f"(> read.docx.max_xml_mb={settings.max_xml_mb:g}); a zip bomb or not a plan")
+    package = sum(i.file_size for i in z.infolist())
+    if package > settings.max_package_mb * 2**20:
+        raise TooLarge(f"DOCX parts expand to {package / 2**20:.1f} MB in all "
+                       f"(> read.docx.max_package_mb={settings.max_package_mb:g})")
     if declared > total_cap:
         raise TooLarge(f"DOCX XML expands to {declared / 2**20:.0f} MB in all "
                        f"(> read.docx.max_total_xml_mb={settings.max_total_xml_mb:g})")

@@ -186,3 +186,11 @@ def test_raw_legacy_seed_bytes_are_told_from_windows_1258(tmp_path, name):
     ex = extract(p)
     assert ex.status == "ok" and any("converted from" in w for w in ex.document.warnings)
     assert ex.document.blocks[0].text.startswith("Số")
+
+
+def test_docx_package_size_is_bounded_before_python_docx_loads_it(tmp_path):
+    from kehoach.settings import Settings
+    p = tmp_path / "ok.docx"
+    p.write_bytes(hostile.docx_bytes("<w:p><w:r><w:t>KẾ HOẠCH thực hiện</w:t></w:r></w:p>"))
+    ex = extract(p, settings=Settings().override({"read.docx.max_package_mb": 0.0001}))
+    assert ex.status == "failed" and "read.docx.max_package_mb" in ex.error
