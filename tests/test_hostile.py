@@ -1,6 +1,6 @@
 """Hostile input: every reader and normalizer bounded by itself. Growth is checked as a ratio of
-two sizes (double the input, about double the time), never as absolute times, so a loaded
-machine does not fail it; the bounds are generous (a quadratic path gives 4x)."""
+two sizes (four times the input, about four times the time), never as absolute times, so a loaded
+machine does not fail it; the bounds are generous (see _growth)."""
 from __future__ import annotations
 
 import time
@@ -12,7 +12,9 @@ from kehoach.normalize.units import _resolve_cached, _split_cached, resolve_unit
 
 
 def _growth(fn, unit: str, n: int) -> float:
-    """Time of fn(unit * 2n) over time of fn(unit * n), the best of three of each."""
+    """Time of fn(unit * 4n) over time of fn(unit * n), the best of three of each: 4 when
+    linear, 16 when quadratic, so a bound of 8 holds on a loaded machine and still fails a
+    quadratic path."""
     def best(k):
         times = []
         for _ in range(3):
@@ -21,12 +23,12 @@ def _growth(fn, unit: str, n: int) -> float:
             times.append(time.perf_counter() - t)
         return min(times)
     fn(unit * 4)        # warm the vocabularies
-    return best(2 * n) / max(best(n), 1e-3)
+    return best(4 * n) / max(best(n), 1e-3)
 
 
 @pytest.mark.parametrize("unit", ["đạt 10% ", "đạt 10%, ", "tỷ lệ hộ nghèo giảm 2% năm 2025 "])
 def test_targets_are_linear_in_repeated_values(unit):
-    assert _growth(find_targets, unit, 1500) < 3.0
+    assert _growth(find_targets, unit, 1500) < 8.0
     assert len(find_targets(unit * 100)) == 100
 
 
@@ -39,7 +41,7 @@ def test_unit_splitting_is_linear(unit, n):
         _split_cached.cache_clear()
         _resolve_cached.cache_clear()
         return resolve_units(text, role="lead", issuer=None, place=None)
-    assert _growth(run, unit, n) < 3.0
+    assert _growth(run, unit, n) < 8.0
 
 
 def test_long_run_on_mention_is_left_unmatched_but_real_ones_resolve():
