@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kehoach.extract.base import (ConverterUnavailable, Corrupt, EmptyFile, NoText, WrongType, file_digest,
+from kehoach.extract.base import (ConverterUnavailable, Corrupt, EmptyFile, NoText, TooLarge, WrongType, file_digest,
                                   make_document)
 from kehoach.model import Cell, Document, Row, TableFragment, TextBlock
 
@@ -35,11 +35,18 @@ class DocxSettings:
     layout_max_rows: int = 6
     max_heading_chars: int = 200
     soffice_timeout: float = 180.0
+    # Largest uncompressed XML member, and all XML members together, that is parsed (MB). The
+    # biggest real plans hold a few MB of XML; a zip bomb expands a few MB to gigabytes, which
+    # lxml would build as a tree of many times that size, so the sizes are checked first.
+    max_xml_mb: float = 200.0
+    max_total_xml_mb: float = 400.0
+    # python-docx loads every part of the package, images included, into memory on opening.
+    max_package_mb: float = 1000.0
 
 
 # --- bad input --------------------------------------------------------------------------
 
-def check_docx_file(path: Path) -> None:
+def check_docx_file(path: Path, settings: DocxSettings = DocxSettings()) -> None:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if not head:
@@ -47,15 +54,47 @@ def check_docx_file(path: Path) -> None:
     if head.startswith(OLE2_MAGIC):
         raise WrongType("not a DOCX: an OLE2 file (a legacy .doc, or a password-protected Office file)")
     if not zipfile.is_zipfile(path):
+        if head.startswith(b"PK\x03\x04"):     # a zip's start without its directory at the end
+            raise Corrupt("truncated or corrupt DOCX (a zip archive without its central directory)")
         raise WrongType(f"not a DOCX (not a zip archive; starts with {head!r})")
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
             if "word/document.xml" not in names:
                 raise WrongType("not a DOCX (a zip archive without word/document.xml)")
-            z.getinfo("word/document.xml")
+            _check_sizes(z, settings)
     except zipfile.BadZipFile as exc:
         raise Corrupt(f"corrupt DOCX ({exc})") from exc
+
+
+def _check_sizes(z: zipfile.ZipFile, settings: DocxSettings) -> None:
+    """Refuse a zip bomb before anything parses it: first by the sizes the archive declares,
+    then by decompressing each XML member in chunks, counting, up to the cap (the declared
+    size can lie; zipfile itself stops at it, but a bomb need not be honest about it)."""
+    cap, total_cap = int(settings.max_xml_mb * 2**20), int(settings.max_total_xml_mb * 2**20)
+    parts = [i for i in z.infolist() if i.filename.endswith((".xml", ".rels"))]
+    declared = sum(i.file_size for i in parts)
+    for i in parts:
+        if i.file_size > cap:
+            raise TooLarge(f"DOCX member {i.filename} expands to {i.file_size / 2**20:.0f} MB "
+                           f"(> read.docx.max_xml_mb={settings.max_xml_mb:g}); a zip bomb or not a plan")
+    package = sum(i.file_size for i in z.infolist())
+    if package > settings.max_package_mb * 2**20:
+        raise TooLarge(f"DOCX parts expand to {package / 2**20:.1f} MB in all "
+                       f"(> read.docx.max_package_mb={settings.max_package_mb:g})")
+    if declared > total_cap:
+        raise TooLarge(f"DOCX XML expands to {declared / 2**20:.0f} MB in all "
+                       f"(> read.docx.max_total_xml_mb={settings.max_total_xml_mb:g})")
+    total = 0
+    for i in parts:
+        n = 0
+        with z.open(i) as fh:
+            while chunk := fh.read(1 << 20):
+                n += len(chunk)
+                total += len(chunk)
+                if n > cap or total > total_cap:
+                    raise TooLarge(f"DOCX member {i.filename} expands past its declared size and the "
+                                   f"cap (read.docx.max_xml_mb={settings.max_xml_mb:g})")
 
 
 # --- text of paragraphs -----------------------------------------------------------------------
@@ -346,7 +385,7 @@ def _body_items(body):
 def docx_content(path: Path, settings: DocxSettings) -> tuple[list[TextBlock], list[TableFragment]]:
     import docx
 
-    check_docx_file(path)
+    check_docx_file(path, settings)
     try:
         doc = docx.Document(str(path))
     except Exception as exc:
@@ -418,6 +457,21 @@ def convert_doc(path: Path, outdir: Path, settings: DocxSettings = DocxSettings(
     return out
 
 
+# Every Word 97-2003 file holds its text in an OLE2 stream named "WordDocument" ([MS-DOC]
+# 2.1); the name is stored UTF-16LE in the compound file's directory.
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+
+
+def _has_word_stream(path: Path) -> bool:
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if _WORD_STREAM in tail + chunk:
+                return True
+            tail = chunk[-len(_WORD_STREAM):]
+    return False
+
+
 def read_doc(path: Path, *, source: str, settings: DocxSettings = DocxSettings()) -> Document:
     path = Path(path)
     with open(path, "rb") as fh:
@@ -431,6 +485,11 @@ def read_doc(path: Path, *, source: str, settings: DocxSettings = DocxSettings()
                              fragments=fragments, warnings=("a DOCX file named .doc",))
     if not head.startswith(OLE2_MAGIC):
         raise WrongType(f"not a Word .doc (starts with {head!r})")
+    if not _has_word_stream(path):
+        # LibreOffice "converts" any bytes it cannot place as plain text: garbage or an Excel
+        # file behind the OLE2 magic would come back as an ok document of noise.
+        raise WrongType("an OLE2 file without a WordDocument stream: not a Word .doc "
+                        "(another Office format, or damaged)")
     sha = file_digest(path)
     with tempfile.TemporaryDirectory() as tmp:
         # A plain name keeps LibreOffice away from odd characters in the caller's path.

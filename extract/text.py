@@ -7,6 +7,7 @@ every such boundary becomes a fragment boundary and the recovery decides what it
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -31,6 +32,10 @@ class TextSettings:
     # (decoded with U+FFFD and a warning) rather than text in another encoding. A Windows-1258
     # file has an invalid sequence in almost every Vietnamese word; a damaged UTF-8 file, a few.
     max_bad_utf8_per_million: float = 500.0
+    # Longest line (characters) of a text plan. The longest in the seeds and corpora is under
+    # 3,000; a line of megabytes is no plan's paragraph (a dump, a minified file), and the
+    # stages after reading cost time per figure and name in it, so it is refused up front.
+    max_line_chars: int = 200_000
 
 
 # --- decoding -------------------------------------------------------------------------------
@@ -53,15 +58,40 @@ def decode(data: bytes, settings: TextSettings = TextSettings()) -> tuple[str, t
             text = data.decode("utf-8-sig", errors="replace")
             warnings = (f"UTF-8 with {bad} invalid byte sequence{'s' if bad > 1 else ''} "
                         f"(first at offset {exc.start}), each replaced by U+FFFD",)
+        elif _raw_legacy(data, settings):
+            text = data.decode("latin-1")       # raw TCVN3/VNI bytes: converted below
         else:
             text = _decode_codepage(data, exc)
             warnings = ("not UTF-8: decoded as Windows-1258 (Vietnamese codepage)",)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\f")
+    _reject_long_lines(text, settings)
+    # Category Cc is exactly C0, DEL and C1: counted by one regex scan rather than a Python
+    # loop per character (seconds on a 50 MB file).
+    controls = sum(1 for _ in _CONTROLS.finditer(text))
     if controls > settings.max_control_ratio * len(text):
         raise WrongType("binary file, not text (control characters)")
-    _reject_legacy_font_encoding(text, settings)
+    name = _legacy_name(text, settings)
+    if name:
+        text = convert_legacy(text, name)
+        if _vietnamese_share(text) < 0.05:
+            raise LegacyEncoding(f"looks like legacy {name} text but does not convert to Vietnamese")
+        label = load_yaml("legacy_encodings.yaml")[name]["label"]
+        warnings += (f"converted from {label} (legacy font encoding) to Unicode",)
     return text, warnings
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def _reject_long_lines(text: str, settings: TextSettings) -> None:
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start > settings.max_line_chars:
+            raise TooLarge(f"a line of {end - start} characters at offset {start} "
+                           f"(> read.text.max_line_chars={settings.max_line_chars}); not a plan's text")
+        start = end + 1
 
 
 def _invalid_utf8(data: bytes) -> int:
@@ -86,19 +116,65 @@ def _vietnamese_share(text: str) -> float:
     return sum(1 for ch in letters if ch.lower() in viet) / len(letters)
 
 
-def _reject_legacy_font_encoding(text: str, settings: TextSettings) -> None:
+def _legacy_name(text: str, settings: TextSettings) -> str | None:
     """TCVN3 (ABC) and VNI texts decode without error but spell "Kế hoạch" as "KÕ ho¹ch" or
-    "Keá hoaïch": detect their artefacts rather than return mojibake as data."""
+    "Keá hoaïch": their artefacts tell which (encodings.yaml), None for Unicode text."""
     enc = load_yaml("encodings.yaml")
-    if _vietnamese_share(text) >= 0.05:
-        return
+    if _vietnamese_share(text[:200_000]) >= 0.05:
+        return None
     sample = text[:200_000]
     n = max(1, len(sample))
     rates = {name: sum(sample.count(m) for m in enc[name]["markers"]) * 1000 / n for name in ("tcvn3", "vni")}
     name = max(rates, key=rates.get)
-    if rates[name] >= settings.legacy_per_mille:
-        raise LegacyEncoding(f"legacy {enc[name]['label']} font encoding, not Unicode "
-                        f"(e.g. {enc[name]['example']!r}); convert it to Unicode first")
+    return name if rates[name] >= settings.legacy_per_mille else None
+
+
+def _raw_legacy(data: bytes, settings: TextSettings) -> bool:
+    """Bytes that are not UTF-8 may be Windows-1258 or TCVN3/VNI: both use the high bytes,
+    so the reading that gives more Vietnamese letters wins."""
+    sample = data[:200_000]
+    latin = sample.decode("latin-1")
+    name = _legacy_name(latin, settings)
+    if name is None:
+        return False
+    cp = unicodedata.normalize("NFC", sample.decode("cp1258", errors="replace"))
+    return _syllable_score(convert_legacy(latin, name)) > _syllable_score(cp)
+
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _syllable_score(text: str) -> float:
+    """How Vietnamese a reading is: words with Vietnamese letters and at most one tone count
+    for it, words with two tones or more (impossible in a syllable) against it. A wrong
+    reading of the high bytes still yields Vietnamese letters, but piles tones up ("Kấỡ")."""
+    viet = set(load_yaml("encodings.yaml")["vietnamese_letters"])
+    words = re.findall(r"\w+", text)
+    if not words:
+        return 0.0
+    score = 0
+    for w in words:
+        tones = sum(1 for ch in unicodedata.normalize("NFD", w) if ch in _TONES)
+        if tones >= 2:
+            score -= 1
+        elif any(ch.lower() in viet for ch in w):
+            score += 1
+    return score / len(words)
+
+
+@functools.lru_cache(maxsize=4)
+def _legacy_table(name: str) -> tuple[re.Pattern, dict[str, str]]:
+    table = load_yaml("legacy_encodings.yaml")[name]["map"]
+    # longest key first: VNI's "ôù" (ớ) before its "ô" (ơ)
+    keys = sorted(table, key=lambda k: (-len(k), k))
+    return re.compile("|".join(re.escape(k) for k in keys)), table
+
+
+def convert_legacy(text: str, name: str) -> str:
+    """Text in a legacy font encoding (as Latin-1 characters) to Unicode, by its closed table
+    (gazetteer/legacy_encodings.yaml); characters outside the table are kept."""
+    pattern, table = _legacy_table(name)
+    return unicodedata.normalize("NFC", pattern.sub(lambda m: table[m.group()], text))
 
 
 # --- markup -------------------------------------------------------------------------------
@@ -157,7 +233,13 @@ def _read_bytes(path: Path, settings: TextSettings) -> bytes:
     size = path.stat().st_size
     if size > settings.max_bytes:
         raise TooLarge(f"file too large for a text plan ({size} bytes > {settings.max_bytes})")
-    return path.read_bytes()
+    # Read at most one byte past the limit: the size stat gave can be wrong (a file growing
+    # while read, a device or /proc file that says 0), and the limit must hold all the same.
+    with open(path, "rb") as fh:
+        data = fh.read(settings.max_bytes + 1)
+    if len(data) > settings.max_bytes:
+        raise TooLarge(f"file too large for a text plan (over {settings.max_bytes} bytes)")
+    return data
 
 
 def _build(path, source, fmt, parsed, warnings, data) -> Document:

@@ -313,6 +313,7 @@ def _row_targets(text: str, row: list[Range], year: int | None, s: TargetSetting
     found: list[tuple[int, Target]] = []
     orphans: list[tuple[int, Target]] = []
     valued_cells: set[int] = set()
+    memo: dict = {}                 # (start, end) of a shared span -> its name, indicator, year
     for ci, cell in enumerate(row):
         if not v.value.search(text, *cell):
             continue                # most cells hold no figure at all: skip the splitting
@@ -323,7 +324,7 @@ def _row_targets(text: str, row: list[Range], year: int | None, s: TargetSetting
             for g in _groups(text, clause, s):
                 valued_cells.add(ci)
                 joined = v.conj.search(text, prev[1], g.piece[0] + 1) is not None
-                t, cmp_used = _target(text, g, year, prev[0] if joined else None, s)
+                t, cmp_used = _target(text, g, year, prev[0] if joined else None, s, memo)
                 prev = (cmp_used, g.piece[1])
                 if t is None:
                     continue
@@ -344,7 +345,7 @@ def _nearest(inds: list[_Indicator | None], ci: int) -> _Indicator | None:
 
 
 def _target(text: str, g: _Group, year: int | None, prev_cmp: str | None,
-            cfg: TargetSettings) -> tuple[Target | None, str | None]:
+            cfg: TargetSettings, memo: dict) -> tuple[Target | None, str | None]:
     v = _vocab(cfg)
     m = g.value
     unit = v.unit_canon.get(" ".join(m.group("unit").lower().split()), m.group("unit"))
@@ -353,8 +354,7 @@ def _target(text: str, g: _Group, year: int | None, prev_cmp: str | None,
     if v1 is None:
         return None, None
     s, e = g.span
-    norm = _norm(text[s:e])
-    ind = _indicator(norm, cfg)
+    name, ind, span_year = _named_span(text, s, e, year, cfg, memo)
     if unit != "%" and (ind is None or unit not in ind.units):
         return None, None
     if v2 is not None and v2 > v1:
@@ -365,9 +365,22 @@ def _target(text: str, g: _Group, year: int | None, prev_cmp: str | None,
         # shares the comparator of the value before it (the caller passes it only then).
         if cmp_ == "=" and prev_cmp not in (None, "=", "range") and not _norm(text[g.piece[0]:m.start()]):
             cmp_ = prev_cmp
-    return Target(text=" ".join(text[s:e].split()).strip(" ,;.-–"), indicator=ind.id if ind else None,
+    return Target(text=name, indicator=ind.id if ind else None,
                   comparator=cmp_, value=v1, value_max=vmax, unit=unit,
-                  year=_year(text[s:e], year, cfg), span=(s, e)), cmp_
+                  year=span_year, span=(s, e)), cmp_
+
+
+def _named_span(text: str, s: int, e: int, year: int | None, cfg: TargetSettings,
+                memo: dict) -> tuple[str, _Indicator | None, int | None]:
+    """The name, indicator and year of the words a group's values share. All values of a
+    piece share one span ("đạt 10% … đạt 10% …"), so reading it once per value would be
+    quadratic in the piece's length; once per span keeps the search linear, and the targets
+    share one name string instead of a copy each."""
+    if (s, e) not in memo:
+        part = text[s:e]
+        memo[(s, e)] = (" ".join(part.split()).strip(" ,;.-–"), _indicator(_norm(part), cfg),
+                        _year(part, year, cfg))
+    return memo[(s, e)]
 
 
 # --- public ---------------------------------------------------------------------------------

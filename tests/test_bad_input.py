@@ -33,8 +33,6 @@ def _cp1258(text: str) -> bytes:
     ("empty.txt", "empty file"),
     ("blank_lines_only.txt", "empty file"),
     ("png_named.txt", "binary file"),
-    ("tcvn3_legacy.txt", "TCVN3"),
-    ("vni_legacy.txt", "VNI"),
 ])
 def test_bad_text_gives_a_clear_error(fixture, reason):
     ex = extract(FIXTURES / fixture)

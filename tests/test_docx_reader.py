@@ -150,7 +150,8 @@ def test_legacy_doc_through_libreoffice():
 def test_doc_without_libreoffice_names_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setattr(docx_reader, "soffice_binary", lambda: None)
     fake = tmp_path / "old.doc"
-    fake.write_bytes(docx_reader.OLE2_MAGIC + b"\x00" * 600)
+    # the stream name every Word .doc holds, so the file gets as far as the converter
+    fake.write_bytes(docx_reader.OLE2_MAGIC + b"\x00" * 600 + "WordDocument".encode("utf-16-le"))
     with pytest.raises(ReadError, match="LibreOffice.*libreoffice-writer"):
         read_doc(fake, source="old.doc")
 

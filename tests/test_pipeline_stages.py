@@ -87,7 +87,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.mark.parametrize("name, kind", [
     ("empty.txt", "empty"), ("encrypted.pdf", "encrypted"), ("not_a_pdf.pdf", "not_a_pdf"),
     ("not_a_zip.docx", "wrong_type"), ("png_named.txt", "wrong_type"), ("truncated.pdf", "corrupt"),
-    ("tcvn3_legacy.txt", "legacy_encoding"), ("vni_legacy.txt", "legacy_encoding"),
 ])
 def test_bad_input_gets_the_kind_of_its_failure(name, kind, tmp_path):
     ingest([str(FIXTURES / name)], tmp_path)

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from kehoach.extract import pdfium
+from kehoach.extract.base import TooLarge
 from kehoach.extract.scan.settings import ScanSettings
 
 
@@ -24,9 +25,23 @@ def page_dpi(page, settings: ScanSettings) -> int:
             px, _py = obj.get_px_size()
             if r - l > 0.5 * w:
                 best = max(best, px / ((r - l) / 72.0))
-    if best <= 0:
-        return settings.dpi
-    return int(min(settings.dpi, max(settings.min_dpi, round(best))))
+    dpi = settings.dpi if best <= 0 else int(min(settings.dpi, max(settings.min_dpi, round(best))))
+    return _within_budget(dpi, w / 72.0, page.get_size()[1] / 72.0, settings)
+
+
+def _within_budget(dpi: int, w_in: float, h_in: float, settings: ScanSettings) -> int:
+    """The dpi lowered until the page's raster fits settings.max_page_mpx, checked before
+    PDFium allocates it."""
+    area = max(w_in, 0.0) * max(h_in, 0.0)
+    budget = settings.max_page_mpx * 1e6
+    if area * dpi * dpi <= budget:
+        return dpi
+    fit = int(math.sqrt(budget / area))
+    if fit < settings.budget_min_dpi:
+        raise TooLarge(f"page of {w_in:.0f}x{h_in:.0f} in: within the pixel budget "
+                       f"(read.scan.max_page_mpx={settings.max_page_mpx:g}) it would render at "
+                       f"{fit} dpi, below read.scan.budget_min_dpi={settings.budget_min_dpi}")
+    return fit
 
 
 def render_page(page, dpi: int) -> np.ndarray:

@@ -23,6 +23,11 @@ class ScanSettings:
     # --- raster
     dpi: int = 300                     # render resolution cap; a scan is never upsampled past it
     min_dpi: int = 200                 # and never rendered below this
+    # Pixel budget of one rendered page (millions): the dpi is lowered so that a huge page (a
+    # 200x200-inch sheet would be 3.6 Gpx at 300 dpi) stays within it; a page that would need
+    # less than budget_min_dpi to fit is refused, as text that coarse cannot be read.
+    max_page_mpx: float = 60.0
+    budget_min_dpi: int = 100
     ink_channel: str = "red"           # "red": red seals and stamps fade; "gray": luminance
     denoise: bool = True               # drop specks (JPEG and scanner noise) after binarizing
     speck_px: int = 12                 # largest isolated speck removed (pixels)

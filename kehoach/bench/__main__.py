@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import textwrap
 
-BENCHES = ("speed", "pdf", "scan", "units", "citations", "parallel", "archive")
+BENCHES = ("speed", "pdf", "scan", "units", "citations", "parallel", "archive", "hostile")
 
 
 def main() -> int:

@@ -134,6 +134,9 @@ def resolve_mention(mention: str, *, issuer: str | None = None, place: str | Non
 @functools.lru_cache(maxsize=65536)
 def _resolve_cached(mention: str, ctx: _Context, settings: UnitSettings) -> UnitMention:
     words = _match_words(mention)
+    if len(words) > settings.max_mention_words:
+        return UnitMention(mention=mention, unit_name=None, unit_type=None, unit_id=None, level=None,
+                           score=None, method="unmatched")
     words, is_person = _strip_person_marker(words)
     core, spec = _split_place(words)
     resolved = _resolve_core(tuple(core), spec, ctx, settings)

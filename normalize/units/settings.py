@@ -14,6 +14,10 @@ class UnitSettings:
     short_key_length: int = 14
     short_key_threshold: float = 96.0
     era_cutover: dt.date = dt.date(2025, 7, 1)   # the administrative reorganization
+    # Longest mention (in words, abbreviations expanded) that is looked up as a unit name. The
+    # longest official names run to about 25 words; a longer piece is run-on text, and the
+    # place and head searches over it are quadratic in its length, so it is left unmatched.
+    max_mention_words: int = 40
 
 
 SETTINGS = UnitSettings()

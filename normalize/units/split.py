@@ -84,7 +84,14 @@ def _starts_bare(text: str) -> bool:
 
 
 def _resolvable(text: str, strict: bool = False) -> bool:
-    core, _ = _split_place(_match_words(text))
+    # No unit name is this long (settings.py): skip the searches, and the expansion too (a
+    # merged piece grows with each "và", so expanding it each time would be quadratic).
+    if text.count(" ") >= SETTINGS.max_mention_words:
+        return False
+    words = _match_words(text)
+    if len(words) > SETTINGS.max_mention_words:
+        return False
+    core, _ = _split_place(words)
     hits = _match_core(" ".join(core), SETTINGS)
     if hits and hits[0][2] in (("exact", "alias") if strict else ("exact", "alias", "fuzzy")):
         return True
@@ -109,14 +116,26 @@ def _split_cached(cell: str) -> tuple[str, ...]:
     return tuple(_split(cell))
 
 
+def _free_cuts(text: str, separators, spans: list[tuple[int, int]]) -> list[re.Match]:
+    """The separators not inside a protected span. One sweep over both in order: testing every
+    separator against every span is quadratic on a long cell full of known names."""
+    spans = sorted(spans)
+    out, k, reach = [], 0, -1          # reach: furthest end of the spans that start before m
+    for m in separators:
+        while k < len(spans) and spans[k][0] < m.start():
+            reach = max(reach, spans[k][1])
+            k += 1
+        if not m.end() < reach:
+            out.append(m)
+    return out
+
+
 def _split(cell: str) -> list[str]:
     text = _clean_cell(cell)
     if not text:
         return []
     g = _gaz()
-    spans = _protected_spans(text)
-    cuts = [m for m in g.separator_re.finditer(text)
-            if not any(s < m.start() and m.end() < e for s, e in spans)]
+    cuts = _free_cuts(text, g.separator_re.finditer(text), _protected_spans(text))
     # pieces: (start, end, separator that follows)
     pieces, start = [], 0
     for m in cuts:
@@ -146,7 +165,8 @@ def _split(cell: str) -> list[str]:
 
 def _split_unseparated(piece: str) -> list[str]:
     """Two names printed without a separator ("Sở Khoa học và Công nghệ Sở Công Thương")."""
-    if not piece or _resolvable(piece, strict=True):
+    if not piece or len(piece.split()) > SETTINGS.max_mention_words \
+            or _resolvable(piece, strict=True):
         return [piece]
     g = _gaz()
     spans = [m.span() for m in re.finditer(r"\S+", piece)]
