@@ -102,13 +102,13 @@ def ingest(paths: List[str] = typer.Argument(..., help="Plan files and/or folder
         res = run(paths, out_dir, settings=settings, jobs=workers, force=force, prune=prune, on_event=reporter)
     except ArchiveError as exc:
         reporter.close()
-        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
+        err.print(f"[red]kehoach could not run: {escape(str(exc))}[/red]", highlight=False)
         raise typer.Exit(2)
     except (OSError, runner.RunError) as exc:
         reporter.close()
         err.print(f"[red]kehoach could not run: {exc}[/red]")
         raise typer.Exit(2)
-    reporter.close(out_dir)
+    reporter.close(out_dir, res)
     raise typer.Exit(1 if res.failed else 0)
 
 

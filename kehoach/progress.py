@@ -123,17 +123,27 @@ class Reporter:
         return (f"{head} {out.status:>7} {out.job.source}: {out.n_tasks} tasks, {out.pages} pages, "
                 f"{out.seconds:.1f}s")
 
-    def close(self, out_dir=None) -> dict:
+    def close(self, out_dir=None, result=None) -> dict:
+        """The summary line; `result` (kehoach.archive.BatchResult) adds what the archive
+        skipped: inputs unchanged since the last ingest, copies, pruned files."""
         if self._live is not None:
             self._live.stop()
         s = self.tally.as_dict()
+        seen = {}
+        if result is not None:
+            seen = dict(inputs=result.files, read=result.read, unchanged=result.skipped,
+                        copies=result.aliases, pruned=result.pruned)
         if self.mode == "json":
-            self._write(json.dumps(dict(event="summary", out=str(out_dir) if out_dir else None, **s),
+            self._write(json.dumps(dict(event="summary", out=str(out_dir) if out_dir else None, **seen, **s),
                                    ensure_ascii=False))
         else:
             fails = ", ".join(f"{k} {v}" for k, v in sorted(self.tally.kinds.items()))
             rate = f"{s['files_per_s']:.2f}" if s["files_per_s"] is not None else "-"
-            self._write(f"{s['files']} files, {s['tasks']} tasks, {s['pages']} pages, {s['failed']} failed"
+            head = ""
+            if seen:
+                head = (f"{seen['inputs']} inputs ({seen['unchanged']} unchanged, {seen['copies']} copies"
+                        f"{', %d pruned' % seen['pruned'] if seen['pruned'] else ''}); ")
+            self._write(f"{head}{s['files']} files read, {s['tasks']} tasks, {s['pages']} pages, {s['failed']} failed"
                         f"{' (' + fails + ')' if fails else ''}, {s['seconds']:.1f}s, {rate} files/s"
                         f"{' → ' + str(out_dir) if out_dir else ''}")
         return s

@@ -97,9 +97,15 @@ def chart_data(folder: Path) -> dict[str, tuple[str, str, list[tuple[str, float]
 
     has_tasks, has_units, has_cit = _has(folder, "tasks"), _has(folder, "task_units"), _has(folder, "citations")
     charts = {
-        "issuer": ("Tasks per issuer", "tasks", q(f"""
-            select coalesce(d.issuer, '(issuer not found)'), count(*) as n from {_scan([folder], 'tasks')} t
-            join {docs} d using (doc_id, source) group by 1 order by n desc, 1 limit 15""") if has_tasks else []),
+        # per plan: renderings and copies of one plan (plan_documents) count once, under the
+        # issuer's official name when the gazetteer resolved it
+        "issuer": ("Tasks per issuer (one document per plan)", "tasks", q(f"""
+            with one as (select doc_id from (
+                select p.doc_id, row_number() over (partition by p.plan_key order by d.n_tasks desc, d.doc_id) as r
+                from {_scan([folder], 'plan_documents')} p join {docs} d using (doc_id)) where r = 1)
+            select coalesce(d.issuer_name, d.issuer, '(issuer not found)'), sum(d.n_tasks) as n
+            from {docs} d join one using (doc_id) group by 1 order by n desc, 1 limit 15""")
+            if has_tasks and _has(folder, "plan_documents") else []),
         "lead_level": ("Tasks per level of the lead unit", "tasks", q(f"""
             select coalesce(level, '(not matched)'), count(distinct (doc_id, source, seq)) as n
             from {_scan([folder], 'task_units')} where role = 'lead' group by 1 order by n desc, 1""")
