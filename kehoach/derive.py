@@ -25,6 +25,8 @@ from kehoach.textutil import fold
 # Jaccard overlap of word 3-shingles above which two documents are one plan's copies or
 # versions; renderings and scans of one plan score ≥ 0.7, different plans of one agency < 0.2.
 SIMILAR = 0.5
+# a shingle in more documents than this is boilerplate (template phrases), not identity
+MAX_POSTING = 50
 MIN_SHINGLES = 20        # too little text to fingerprint: such a document is grouped by identity only
 
 
@@ -70,6 +72,9 @@ def group_plans(documents: list[dict], tasks: list[dict]) -> list[dict]:
                          bool(re.search(r"\d", number.split("/")[0])),
                          _shingles([d.get("title") or ""] + by_doc.get(d["doc_id"], []))))
     parent = list(range(len(docs)))
+    group = {i: [i] for i in range(len(docs))}          # root -> its members
+    ids_of = {i: {d.identity} - {None} for i, d in enumerate(docs)}
+    issuers_of = {i: {d.issuer} - {None} for i, d in enumerate(docs)}
 
     def find(i):
         while parent[i] != i:
@@ -77,44 +82,62 @@ def group_plans(documents: list[dict], tasks: list[dict]) -> list[dict]:
             i = parent[i]
         return i
 
-    def members(root):
-        return [k for k in range(len(docs)) if find(k) == root]
+    def union(ra, rb) -> None:
+        if len(group[ra]) > len(group[rb]):
+            ra, rb = rb, ra
+        parent[ra] = rb
+        group[rb] += group.pop(ra)
+        ids_of[rb] |= ids_of.pop(ra)
+        issuers_of[rb] |= issuers_of.pop(ra)
 
     def compatible(ra, rb) -> bool:
-        ids = {docs[k].identity for k in members(ra) + members(rb)} - {None}
-        issuers = {docs[k].issuer for k in members(ra) + members(rb)} - {None}
-        return len(ids) <= 1 and len(issuers) <= 1
+        return len(ids_of[ra] | ids_of[rb]) <= 1 and len(issuers_of[ra] | issuers_of[rb]) <= 1
 
     how = {i: "single" for i in range(len(docs))}
+    first: dict[str, int] = {}
     for i, a in enumerate(docs):
-        for j in range(i):
-            b = docs[j]
-            if a.identity and a.identity == b.identity and find(i) != find(j):
-                parent[find(i)] = find(j)
+        if a.identity:
+            j = first.setdefault(a.identity, i)
+            if j != i:
+                if find(i) != find(j):
+                    union(find(i), find(j))
                 how[i] = how[j] = "printed"
+    # Candidate pairs from an inverted index of shingles, not all pairs (an archive has tens of
+    # thousands of documents). A shingle found in very many documents is boilerplate and says
+    # nothing about identity; leaving it out can only lower a pair's similarity (never merge more).
+    postings: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        if len(d.shingles) >= MIN_SHINGLES:
+            for sh in d.shingles:
+                postings.setdefault(sh, []).append(i)
+    shared: dict[tuple[int, int], int] = {}
+    for ids in postings.values():
+        if len(ids) > MAX_POSTING:
+            continue
+        for x in range(1, len(ids)):
+            for y in range(x):
+                key = (ids[x], ids[y])
+                shared[key] = shared.get(key, 0) + 1
     pairs = []
-    for i, a in enumerate(docs):
-        for j in range(i):
-            b = docs[j]
-            if len(a.shingles) >= MIN_SHINGLES and len(b.shingles) >= MIN_SHINGLES:
-                s = _jaccard(a.shingles, b.shingles)
-                if s >= SIMILAR:
-                    pairs.append((s, i, j))
+    for (i, j), n in shared.items():
+        s = n / (len(docs[i].shingles) + len(docs[j].shingles) - n)
+        if s >= SIMILAR:
+            pairs.append((s, i, j))
     for s, i, j in sorted(pairs, reverse=True):   # the closest copies first
         ri, rj = find(i), find(j)
         if ri != rj and compatible(ri, rj):
-            parent[ri] = rj
+            union(ri, rj)
             for k in (i, j):
                 if how[k] == "single":
                     how[k] = "fingerprint"
     rows = []
     for root in sorted({find(i) for i in range(len(docs))}):
-        group = members(root)
-        ids = sorted({docs[k].identity for k in group} - {None})
-        basis = ids[0] if ids else min(docs[k].doc_id for k in group)
+        members = sorted(group[root])
+        ids = sorted({docs[k].identity for k in members} - {None})
+        basis = ids[0] if ids else min(docs[k].doc_id for k in members)
         key = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
-        signed = sorted(docs[k].doc_id for k in group if docs[k].number_printed)
-        for k in group:
+        signed = sorted(docs[k].doc_id for k in members if docs[k].number_printed)
+        for k in members:
             d = docs[k]
             rows.append(dict(doc_id=d.doc_id, source=d.source, plan_key=key, method=how[k],
                              # a document with a blank number in a plan whose signed copy is here

@@ -161,8 +161,10 @@ def ingest(paths: Iterable[str], out_dir: Path, settings=None, *, jobs: int | No
     with Archive(Path(out_dir), settings, _per_file_schemas()) as archive:
         result = archive.ingest(iter_inputs(paths), workers=workers, force=force, prune=prune,
                                 on_event=on_event)
-        # plan identity spans files: derived over the whole folder, under the archive's lock
-        derive(Path(out_dir))
+        # plan identity spans files: derived over the whole folder, under the archive's lock —
+        # again only when some file's rows changed
+        if result.read or result.aliases or result.pruned or not (Path(out_dir) / "plans").is_dir():
+            derive(Path(out_dir))
     return result
 
 
