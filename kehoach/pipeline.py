@@ -163,9 +163,14 @@ def ingest(paths: Iterable[str], out_dir: Path, settings=None, *, jobs: int | No
                                 on_event=on_event)
         # plan identity spans files: derived over the whole folder, under the archive's lock —
         # again only when some file's rows changed
-        if result.read or result.aliases or result.pruned or not (Path(out_dir) / "plans").is_dir():
+        if result.read or result.aliases or result.pruned or not _derived_present(Path(out_dir)):
             derive(Path(out_dir))
     return result
+
+
+def _derived_present(out_dir: Path) -> bool:
+    from kehoach.derive import DERIVED
+    return all(any((out_dir / name).glob("*.parquet")) for name in DERIVED)
 
 
 def _per_file_schemas():
