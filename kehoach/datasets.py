@@ -5,7 +5,6 @@ name and renamed into place, so a batch that stops half-way keeps every part it 
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Iterable
@@ -160,11 +159,6 @@ def to_table(name: str, rows: Iterable[dict]) -> pa.Table:
             vals = [_none_if_blank(v) for v in vals]
         cols[f.name] = column(vals, f.type)     # not pa.array: that imports pandas
     return pa.table(cols, schema=schema)
-
-
-def part_name(doc_id: str, source: str) -> str:
-    # The same content may arrive under two names; each input keeps its own part.
-    return f"part-{doc_id}-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:8]}.parquet"
 
 
 def write_part(out_dir: Path, name: str, part: str, rows: Iterable[dict]) -> Path:

@@ -50,7 +50,7 @@ def iter_inputs(paths: Iterable[str]):
     order with sources relative to the folder given (as the contract asks). Anything that is
     not a regular file is refused up front with the reason and still gets its row."""
     from kehoach.archive import iter_inputs as walk
-    return walk(paths, lambda name: Path(name).suffix.lower() in READERS)
+    return walk(paths, lambda name: supported(Path(name)))
 
 
 def _reader(path: Path) -> tuple[Callable[..., Document], str]:
