@@ -15,6 +15,7 @@ import unicodedata
 # The parts of a label, as regex fragments.
 _NUMBERED = r"\d+(?:\.\d+)*\.?"               # 1  1.  1.2  1.2.
 _ROMAN_LETTERS = r"[IVXLC]+\.?"                 # II  II.  (validated by ROMAN where it matters)
+_ROMAN_NUMBERED = r"[IVXLC]+(?:\.\d+)+\.?"       # III.1  II.2.3  (a part's items under its Roman heading)
 _CAPITAL = r"[A-ZĐ]"                            # A  Đ
 _LOWER_PAREN = r"[a-zđ]\)"                      # a)
 _NUMBER_PAREN = r"\d+\)"                        # 3)
@@ -27,11 +28,11 @@ def _grammar(*parts: str) -> re.Pattern:
 
 
 # A label in its own cell of a table: a bare capital is a group letter.
-CELL_LABEL = _grammar(_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.?", _LOWER_PAREN, _NUMBER_PAREN, _STEP)
+CELL_LABEL = _grammar(_NUMBERED, _ROMAN_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.?", _LOWER_PAREN, _NUMBER_PAREN, _STEP)
 # A label at the start of a borderless line: a capital must carry its dot.
 LINE_LABEL = _grammar(_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.", _LOWER_PAREN, _NUMBER_PAREN)
 # A label in a crawled markdown cell (crawls never print "3)" in the number column).
-MARKDOWN_LABEL = _grammar(_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.?", _LOWER_PAREN, _STEP)
+MARKDOWN_LABEL = _grammar(_NUMBERED, _ROMAN_NUMBERED, _ROMAN_LETTERS, _CAPITAL + r"\.?", _LOWER_PAREN, _STEP)
 # A label as OCR reads it: short digit runs, Roman numerals in either case ("ii" for "II"),
 # a lower-case letter with its dot or parenthesis.
 OCR_LABEL = _grammar(r"[0-9]{1,3}(?:\.[0-9]{1,3})*\.?", r"[IVXLivxl]{1,6}\.?", r"[a-zđ][.)]")

@@ -375,6 +375,9 @@ def _markdown_tables(lines: list[str], start: int, end: int) -> list[list[Row]]:
         if not any(t for _, t in part):
             continue
         width = _header_width(part) if a in cuts else _widest_run(part)
+        if a in cuts and _number_header_dropped(part, width):
+            part = [(part[0][0], "")] + part
+            width += 1
         caption = _glued_caption(part) if b in cuts else None
         rows = _rows_of(part[:-1] if caption else part, width)
         if caption:
@@ -382,6 +385,24 @@ def _markdown_tables(lines: list[str], start: int, end: int) -> list[list[Row]]:
         if rows:
             tables.append(rows)
     return tables
+
+
+def _number_header_dropped(part: list[tuple[int, str]], width: int) -> bool:
+    """Whether a header lacks the number column its rows have ("Nội dung | Đơn vị thực hiện |
+    …" over "1.1 | Xây dựng … | Sở … | …"): most rows run one cell wider than the header and
+    begin with a number, and the header's first cell names no number column."""
+    from kehoach.extract.recover import match_header_field
+    if match_header_field(clean_markup(part[0][1])[0]) == "stt":
+        return False
+    runs, run = [], []
+    for slot in part[width:] + [(0, "")]:
+        if slot[1]:
+            run.append(slot[1])
+        elif run:
+            runs.append(run)
+            run = []
+    wider = [r for r in runs if len(r) == width + 1]
+    return len(wider) >= 2 and 2 * len(wider) > len(runs) and all(_is_row_label(r[0]) for r in wider)
 
 
 def _glued_caption(part: list[tuple[int, str]]) -> tuple[int, str] | None:
@@ -499,7 +520,7 @@ def _rows_of(slots: list[tuple[int, str]], width: int) -> list[Row]:
             row = [(line, "")] * rest if rest > 0 else []
             k += e
         elif (len(row) >= 2 and following and _is_row_label(slots[k + e][1])) or \
-                len(row) + e + following > width:
+                len(row) + e + following > width or _spanning_title(row, slots, k + e, following):
             # The row ends short (a section title spanning the table, a merged cell): what
             # follows is the next row's number, or cannot fit in this row.
             row.extend([(line, "")] * (e - 1))
@@ -512,6 +533,20 @@ def _rows_of(slots: list[tuple[int, str]], width: int) -> list[Row]:
     if any(t for _, t in row):
         rows.append(_md_row(row))
     return rows
+
+
+def _spanning_title(row: list[tuple[int, str]], slots: list[tuple[int, str]], at: int, following: int) -> bool:
+    """Whether the lone bold cell at `at`, after a short row, is a title spanning the table
+    (a group row) rather than the row's last cell: the row's cells are not bold and a
+    numbered row follows the title."""
+    if following != 1 or len(row) < 2 or not clean_markup(slots[at][1])[1]:
+        return False
+    if any(clean_markup(t)[1] for _, t in row[1:] if t):
+        return False
+    nxt = at + 1
+    while nxt < len(slots) and not slots[nxt][1]:
+        nxt += 1
+    return nxt < len(slots) and _is_row_label(slots[nxt][1])
 
 
 def _is_row_label(text: str) -> bool:

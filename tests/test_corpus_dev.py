@@ -61,8 +61,8 @@ def test_dev_negatives_schedules_and_registers_give_no_tasks():
 
 # per-document cell_acc reached on the dev gold, minus 0.02
 FLOOR = {
-    "dev-tvpl-qd1383-bnv-lich-thongke": 0.76, "dev-tvpl-qd1490-bacninh-qtnb-dautu": 0.98,
-    "dev-tvpl-qd1594-hanoi-ttpvhcc-tongiao": 0.72, "dev-tvpl-qd1948-caobang-qtnb-ktthv": 0.98,
+    "dev-tvpl-qd1383-bnv-lich-thongke": 0.98, "dev-tvpl-qd1490-bacninh-qtnb-dautu": 0.98,
+    "dev-tvpl-qd1594-hanoi-ttpvhcc-tongiao": 0.94, "dev-tvpl-qd1948-caobang-qtnb-ktthv": 0.98,
     "dev-tvpl-qd2028-caobang-qtnb-congchuc": 0.98, "dev-tvpl-qd2031-caobang-qtnb-vhttdl": 0.98,
     "dev-tvpl-qd2487-langson-qtnb-khcn": 0.97, "dev-tvpl-qd2682-vinhlong-qtnb-cainghien": 0.98,
     "dev-tvpl-qd3004-hatinh-qtnb-tbyt": 0.98, "dev-tvpl-qd3760-nghean-qtnb-giaoduc": 0.98,

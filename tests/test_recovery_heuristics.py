@@ -466,6 +466,9 @@ def test_join_fragments_real_cuts(a, b, joined, dup):
     # one cell spanning the row, its label inside the text
     ("h617", ["I. NÂNG CAO NHẬN THỨC VÀ ĐỔI MỚI TƯ DUY", "", "", "", ""], True, "1",
      ("I", "NÂNG CAO NHẬN THỨC VÀ ĐỔI MỚI TƯ DUY")),                                        # tvpl-kh617 l.311-312
+    # a Roman part's item heading over rows numbered 1, 2, …
+    ("h003", ["III.1", "Nhóm ứng dụng, nền tảng số quy mô quốc gia", "", "", "", ""], False, "1",
+     ("III.1", "Nhóm ứng dụng, nền tảng số quy mô quốc gia")),                              # tvpl-qd2629 l.1295-1305
     # a bold upper-case title without a number
     ("h003", ["LĨNH VỰC BẢO TRỢ XÃ HỘI (07 TTHC)", "", "", "", "", ""], True, "1",
      (None, "LĨNH VỰC BẢO TRỢ XÃ HỘI (07 TTHC)")),                                          # tvpl-qd2022 l.203-204
@@ -531,6 +534,11 @@ def test_rule_rows_are_junk():
     (["1", "20", ""], False),                                 # tvpl-kh157 l.461/468 (number, score)
     (["20", "40", "20"], False),                              # the scores of tvpl-kh157 l.468, l.494, l.517 side by side
     (["(1)", "(2)", ""], False),                              # too few cells to tell
+    (["A", "B", "1", "2", "3", "4"], True),                   # dev-tvpl-qd1383 l.160-171: letters, then numbers
+    (["A", "B", "C"], True),
+    (["A", "Tên thông tin", "1", "2"], False),                # a word among them
+    (["1", "2", "A", "B"], False),                            # letters after numbers
+    (["A", "C", "1", "2"], False),                            # letters not consecutive
 ])
 def test_column_numbering_rows(values, numbering):
     assert _is_column_numbering(values) is numbering

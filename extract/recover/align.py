@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+import itertools
+import math
 import re
 from dataclasses import dataclass
 
@@ -94,6 +96,9 @@ class _Aligned:
     values: dict[str, str]
     merged_content: bool                 # content in a merged Mục tiêu + Nhiệm vụ cell
     shift: tuple[int, int] | None        # (column of the merged cell, columns it absorbed)
+    # columns a short row printed no cell for, once its cells are placed: under a vertical
+    # merge the crawl dropped, they hold the value of the row above
+    spanned: tuple[int, ...] = ()
 
 
 def _candidates(vals: list[str], header: Header, settings: RecoverSettings):
@@ -111,6 +116,26 @@ def _candidates(vals: list[str], header: Header, settings: RecoverSettings):
                 continue
             shifted = vals[:p + 1] + [""] * k + vals[p + 1:n - k]
             yield (p, k), shifted
+
+
+def _placements(vals: list[str], printed: int, n: int, stt_col: int | None, settings: RecoverSettings):
+    """A short row's printed cells in their order, each missing cell anywhere: a crawl drops
+    the cells of a vertical merge wherever the merged column lies ("Lãnh đạo Sở | Phân công …
+    | 1 ngày" under "Tên bước | Đơn vị | Nội dung | Thời hạn | Biểu mẫu")."""
+    if math.comb(n, printed) > settings.max_placements:
+        return
+    cells = vals[:printed]
+    # a number printed in the number column stays there: the merge is elsewhere
+    keep = stt_col if stt_col is not None and stt_col < printed and is_label(cells[stt_col]) else None
+    for cols in itertools.combinations(range(n), printed):
+        if cols == tuple(range(printed)):
+            continue                       # as printed: the identity candidate
+        if keep is not None and cols[keep] != keep:
+            continue
+        placed = [""] * n
+        for c, v in zip(cols, cells):
+            placed[c] = v
+        yield tuple(c for c in range(n) if c not in cols), placed
 
 
 def align(line: _Line, header: Header, settings: RecoverSettings = RecoverSettings()) -> _Aligned:
@@ -132,6 +157,17 @@ def align(line: _Line, header: Header, settings: RecoverSettings = RecoverSettin
             score += settings.content_merge_prior
         if best is None or score > best[0]:
             best = (score, shift, vals)
+    spanned: tuple[int, ...] = ()
+    # a lone cell is no evidence of where it belongs: a title or the end of a wrapped cell
+    short = settings.positional and 2 <= line.printed < n and not any(line.values[line.printed:])
+    if short:
+        as_printed = tuple(range(line.printed, n))
+        if best[1] is None:
+            spanned = as_printed
+        for gaps, vals in _placements(line.values, line.printed, n, header.col("stt"), settings):
+            score = sum(_fit(header.fields[j], vals[j], settings) for j in range(n))
+            if score > best[0]:
+                best, spanned = (score, None, vals), gaps
     _, shift, vals = best
     values = {f: "" for f in ("stt",) + DATA_FIELDS}
     merged_content = False
@@ -141,4 +177,5 @@ def align(line: _Line, header: Header, settings: RecoverSettings = RecoverSettin
     if shift is not None and header.has_objective and shift[0] == obj_col:
         merged_content = True
         values["task"], values["objective"] = vals[obj_col], ""
-    return _Aligned(values=values, merged_content=merged_content, shift=shift)
+    return _Aligned(values=values, merged_content=merged_content, shift=shift,
+                    spanned=() if merged_content else spanned)

@@ -89,6 +89,8 @@ def is_summary_row(line: _Line, header: Header) -> bool:
         return True
     if not stt and task and is_total_phrase(task) and _words(task) <= 10:
         return True          # the total's words in a cell spanning the number and task columns
+    if line.printed and line.printed < header.ncols and value_kind(stt) == "unit":
+        return False         # a unit first in a short crawled row: its number cell was merged above
     return (bool(stt) and not is_label(stt) and _words(stt) >= 2 and bool(others)
             and (not task or (value_kind(task) == "deadline" and _words(task) <= 8)))
 
@@ -152,10 +154,14 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
             obj, task = "", obj
             repairs.append("content in the merged Nội dung cell (no separate objective)")
         vals = {**{f: al.values.get(f, "") for f in DATA_FIELDS}, "objective": obj, "task": task}
+        inherited = _spanned_values(al, header, vals, prev)
         page_set = {line.page} if line.page else set()
         line_list = [line.line] if line.line else []
         if stt or prev is None:
             group_id += 1
+            if inherited:
+                vals.update(inherited)
+                repairs.append(_spanned_repair(inherited))
             b = _Building(values=vals, stt=stt, section=section[0], section_title=section[1],
                           merged_content=merged, objective_group=group_id, pages=page_set,
                           lines=line_list, repairs=repairs, confidence=line.confidence)
@@ -175,6 +181,9 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
             _continue_row(prev, vals, groups.get(prev.objective_group, ()), line, findings, page_set, line_list)
             continue
         # A new task under a vertically merged number (and objective): inherit them.
+        if inherited:
+            vals.update(inherited)
+            repairs.append(_spanned_repair(inherited))
         b = _Building(values=dict(vals), stt=prev.stt, section=section[0], section_title=section[1],
                       merged_content=merged or (anchor is not None and anchor.merged_content and not obj),
                       objective_group=prev.objective_group, pages=page_set, lines=line_list,
@@ -199,6 +208,43 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
         groups.setdefault(b.objective_group, []).append(b)
     counter[0] = group_id
     return built
+
+
+# the attributes a vertical merge shares between rows; a task, an objective or a number of
+# its own is never taken from the row above this way (numbers and objectives are inherited
+# by the numberless-row rule)
+_SHARED = ("output", "lead", "support", "deadline", "basis")
+
+
+def _spanned_values(al: _Aligned, header: Header, vals: dict[str, str],
+                    prev: "_Building | None") -> dict[str, str]:
+    """The values of the columns a short crawled row printed no cell for, from the row
+    above: the crawl kept a vertically merged cell only on the merge's first row."""
+    if prev is None or not al.spanned or not _same_numbering(al.values.get("stt", ""), prev.stt):
+        return {}
+    out = {}
+    for j in al.spanned:
+        f = header.fields[j]
+        if f in _SHARED and not vals.get(f) and prev.values.get(f):
+            out[f] = prev.values[f]
+    return out
+
+
+def _number_shape(label: str) -> str:
+    """"III.1.1" → "R.0.0", "Bước 7" → "bước 0": the numbering scheme a label belongs to."""
+    parts = re.split(r"([.\s])", clean_label(label).lower())
+    return "".join("R" if re.fullmatch(r"[ivxlc]+", p) else re.sub(r"\d+", "0", p) for p in parts)
+
+
+def _same_numbering(stt: str, prev_stt: str) -> bool:
+    """A vertical merge spans rows of one list: a row numbered in another scheme than the row
+    above ("III.1.1" under "III") starts a level of its own and shares nothing with it."""
+    return not stt or not prev_stt or _number_shape(stt) == _number_shape(prev_stt)
+
+
+def _spanned_repair(inherited: dict[str, str]) -> str:
+    return ("cells of a vertical merge the crawl dropped taken from the row above ("
+            + ", ".join(inherited) + ")")
 
 
 def _continue_row(prev: _Building, vals: dict[str, str], group: Iterable[_Building], line: _Line,

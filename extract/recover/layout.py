@@ -26,6 +26,9 @@ class _Line:
     at_break: bool
     bold: bool
     confidence: float | None
+    # cells the reader printed for this row; fewer than the header's columns in a positional
+    # layout means merged cells the reader dropped (0: a full row)
+    printed: int = 0
 
 
 @dataclass
@@ -44,17 +47,22 @@ def _is_junk(values: list[str]) -> bool:
 
 
 def _is_column_numbering(values: list[str]) -> bool:
-    """Rows like "(1) | (2) | (3)" or "1 | 2 | 3" under a header number the columns."""
+    """Rows like "(1) | (2) | (3)", "1 | 2 | 3" or "A | B | 1 | 2" under a header number the
+    columns: a run of consecutive letters, then a run of consecutive numbers."""
     vals = [v for v in values if v]
     if len(vals) < 3:
         return False
-    nums = []
+    letters, nums = [], []
     for v in vals:
-        m = re.fullmatch(r"\(?(\d{1,2})\)?", v)
-        if not m:
+        m = re.fullmatch(r"\(?(?:(\d{1,2})|([A-Z]))\)?", v)
+        if not m or (m.group(2) and nums):
             return False
-        nums.append(int(m.group(1)))
-    return nums == list(range(nums[0], nums[0] + len(nums)))
+        if m.group(1):
+            nums.append(int(m.group(1)))
+        else:
+            letters.append(ord(m.group(2)))
+    return (letters == list(range(letters[0], letters[0] + len(letters))) if letters else True) and \
+        (nums == list(range(nums[0], nums[0] + len(nums))) if nums else len(letters) >= 3)
 
 
 def _to_line(row: Row, header: Header, frag: TableFragment, at_break: bool,
@@ -79,7 +87,8 @@ def _to_line(row: Row, header: Header, frag: TableFragment, at_break: bool,
     return _Line(values=values, covered=covered, merged_from=merged_from, page=row.page or frag.page,
                  line=row.line, fragment=frag.index, at_break=at_break,
                  bold=any(c.bold for c in row.cells if c.text),
-                 confidence=min(confs) if confs else None)
+                 confidence=min(confs) if confs else None,
+                 printed=min(n, max((c.col + c.colspan for c in row.cells), default=0)))
 
 
 def _caption_line(table: "_Table") -> bool:
@@ -196,6 +205,9 @@ def _section_of(line: _Line, header: Header, next_label: str | None) -> tuple[st
         if not only_first_content:
             return None
         deeper_follows = next_label is not None and depth(next_label) > depth(label) > 0
+        # "III.1 | Nhóm …" over rows numbered 1, 2, …: a heading of the part, in its own scheme
+        deeper_follows = deeper_follows or (next_label is not None and bool(re.match(r"[IVXLC]+\.\d", label))
+                                            and next_label[0].isdigit())
         if (is_roman_or_letter(label) or deeper_follows or line.bold
                 or _uppercase_share(text) > 0.7):
             return label, text
@@ -207,6 +219,12 @@ def _section_of(line: _Line, header: Header, next_label: str | None) -> tuple[st
             return m.group(1), m.group(2).strip()
         if nonempty[0] <= 1 and (line.bold and _uppercase_share(text) > 0.7) and _words(text) <= 20:
             return None, text
+        # one bold cell spanning the row, then numbered rows: a title without a label
+        # ("Quy trình nội bộ tại UBND thành phố") over the steps that follow
+        spans = (line.printed == 1 if line.printed else all(line.covered[nonempty[0] + 1:]))
+        if (nonempty[0] <= 1 and line.bold and spans and header.ncols >= 3 and next_label is not None
+                and _words(text) <= 20 and not text.rstrip().endswith((".", ";", ","))):
+            return "", text
     return None
 
 

@@ -17,6 +17,9 @@ class RecoverSettings:
     # that shift a row's cells left; grid readers (PDF rulings, DOCX, scans) place every
     # cell in its column and report merges, so their rows are never shifted.
     positional: bool = True
+    # A short crawled row tries every placement of its cells up to this many (a 9-column
+    # header with 4 cells printed has 126).
+    max_placements: int = 252
     max_header_words: int = 14
     long_text_words: int = 12
     # A numbering gap up to this long lists every missing number in its finding; a longer one

@@ -1,0 +1,66 @@
+"""Merged cells a crawl dropped (tests/fixtures/crawl_*.md, excerpts of real crawls from a
+legal portal): a crawled row prints only the cells its HTML row had, so a vertically merged
+cell appears on the merge's first row alone, and a header may lack the number column its rows
+have. The recovery places a short row's cells by what they hold and takes the dropped cells
+from the row above; cells the row printed empty stay empty."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import FIXTURES
+from kehoach.extract.labels import is_label
+from kehoach.pipeline import extract
+
+
+@pytest.fixture(scope="module")
+def rowspans():
+    # shared/corpus-dev/dev-tvpl-qd1594-hanoi-ttpvhcc-tongiao.md l.433-680
+    ex = extract(FIXTURES / "crawl_dropped_rowspans.md")
+    assert ex.status == "ok", ex.error
+    return ex.tasks
+
+
+def test_rows_under_a_merged_step_keep_the_step_and_its_output(rowspans):
+    # "Lãnh đạo Sở | - Phân công … | 1 ngày": the step and output cells are merged with Bước 2's
+    step2 = [t for t in rowspans if t.stt == "Bước 2"]
+    assert [t.lead for t in step2] == ["Trưởng Bộ phận TN&TKQ", "Lãnh đạo Sở", "Lãnh đạo phòng Nghiệp vụ"]
+    assert [t.deadline for t in step2] == ["1/2 ngày", "1 ngày", "1 ngày"]
+    assert {t.output for t in step2} == {"Mẫu Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu số 06)"}
+    assert step2[1].task == "- Phân công thụ lý hồ sơ cho phòng Nghiệp vụ."
+    assert any("vertical merge" in r for r in step2[1].repairs)
+    assert not any("vertical merge" in r for r in step2[0].repairs)
+
+
+def test_trailing_merged_cells_come_from_the_row_above(rowspans):
+    # Bước 7–9 print step | unit | content: the 07 days and the output span down from Bước 6
+    by = {t.stt: t for t in rowspans}
+    for step in ("Bước 7", "Bước 8", "Bước 9"):
+        assert by[step].deadline == "07 ngày", step
+        assert by[step].output == by["Bước 6"].output, step
+        assert by[step].lead and by[step].task
+    # Bước 10 printed its time and output cells, empty: nothing is invented for them
+    assert not by["Bước 10"].deadline and not by["Bước 10"].output
+
+
+def test_a_bold_row_spanning_the_table_is_a_section(rowspans):
+    assert len(rowspans) == 17 and all(t.stt.startswith("Bước") for t in rowspans)
+    assert all(t.section is None for t in rowspans if t.stt in ("Bước 1", "Bước 5"))
+    by = {t.stt: t for t in rowspans}
+    assert by["Bước 6"].section == "" and by["Bước 6"].section_title == "Quy trình nội bộ tại UBND thành phố Hà Nội"
+    assert by["Bước 13"].section_title == "Quy trình nội bộ tại UBND thành phố Hà Nội"
+    assert by["Bước 14"].section_title == "Quy trình nội bộ tại Sở Dân tộc và Tôn giáo"
+    # the title glued after Bước 13's last printed cell is no output of it
+    assert all("Quy trình nội bộ" not in (t.output or "") for t in rowspans)
+
+
+def test_a_header_without_the_number_column_keeps_rows_whole():
+    # shared/corpus-real/tvpl-kh179-dongnai-ktso.md l.1590-1661 and l.2365-2448: the second
+    # header reads "Nội dung | Đơn vị thực hiện | …" over rows "1.1 | Xây dựng … | Sở … | …"
+    ex = extract(FIXTURES / "crawl_header_without_number.md")
+    ts = ex.tasks
+    assert [t.stt for t in ts] == ["1.1", "2.1", "1.1", "1.2", "1.3", "1.4"]
+    assert all(is_label(t.stt) and t.task and t.lead for t in ts)
+    assert [t.output for t in ts[2:4]] == ["Kế hoạch", "Nền tảng ứng dụng"]
+    assert ts[2].lead == "Sở Nông nghiệp và Môi trường"
+    assert ts[2].support == "Các sở, ban, ngành; UBND các phường xã"
+    assert ts[2].deadline == "2026 - 2030"
