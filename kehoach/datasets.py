@@ -34,7 +34,7 @@ TASKS = pa.schema([
     ("basis", S), ("split", B), ("page_start", I32), ("page_end", I32),
     ("table", I32), ("line_start", I32), ("line_end", I32), ("repairs", LS), ("confidence", F),
     ("deadline_kind", S), ("deadline_start", D), ("deadline_end", D), ("deadline_recurrence", S),
-    ("origin", S), ("section_path", LS),
+    ("origin", S), ("section_path", LS), ("table_heading", S),
 ])
 
 FINDINGS = pa.schema([
@@ -80,7 +80,7 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 _TASK_COLUMNS = ("seq", "section", "section_title", "stt", "objective", "task", "output", "lead",
                  "support", "deadline", "basis", "split", "page_start", "page_end", "table",
-                 "line_start", "line_end", "confidence", "origin")
+                 "line_start", "line_end", "confidence", "origin", "table_heading")
 _FINDING_COLUMNS = ("seq", "page", "line", "kind", "severity", "message", "value")
 
 

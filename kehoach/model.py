@@ -122,6 +122,7 @@ class Task:
     origin: str = "table"          # "table" (a task table's row) or "prose" (kehoach.extract.prose)
     # labels of the enclosing headings, part first: ("III", "7", "7.1"); section is the last
     section_path: tuple[str, ...] = ()
+    table_heading: str | None = None   # the caption printed right above the task's table
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from kehoach.pipeline import extract
 
 @pytest.fixture(scope="module")
 def rowspans():
-    # shared/corpus-dev/dev-tvpl-qd1594-hanoi-ttpvhcc-tongiao.md l.433-680
+    # shared/corpus-dev/dev-tvpl-qd1594-hanoi-ttpvhcc-tongiao.md l.431-680
     ex = extract(FIXTURES / "crawl_dropped_rowspans.md")
     assert ex.status == "ok", ex.error
-    return ex.tasks
+    return tuple(t for t in ex.tasks if t.origin == "table")
 
 
 def test_rows_under_a_merged_step_keep_the_step_and_its_output(rowspans):
@@ -64,3 +64,24 @@ def test_a_header_without_the_number_column_keeps_rows_whole():
     assert ts[2].lead == "Sở Nông nghiệp và Môi trường"
     assert ts[2].support == "Các sở, ban, ngành; UBND các phường xã"
     assert ts[2].deadline == "2026 - 2030"
+
+
+def test_tasks_keep_the_caption_above_their_table(rowspans):
+    assert {t.table_heading for t in rowspans} == {"6. Quy trình giải quyết"}
+
+
+@pytest.mark.parametrize("text,caption", [
+    # dev-tvpl-qd1490 l.145-155: the appendix title, the part and the caption run together
+    ("PHỤ LỤC QUY TRÌNH NỘI BỘ I. Lĩnh vực Đầu tư theo phương thức PPP 1. Trình tự chuẩn bị dự án",
+     "1. Trình tự chuẩn bị dự án"),
+    # dev-tvpl-qd2487 l.1325-1334: a list of items introduced by its parent
+    ("2. Nhóm 02 TTHC, gồm: 2.1. Thủ tục cấp lại Giấy A 2.2. Thủ tục cấp lại Giấy B",
+     "2. Nhóm 02 TTHC, gồm: 2.1. Thủ tục cấp lại Giấy A 2.2. Thủ tục cấp lại Giấy B"),
+    # dev-tvpl-qd2028: a case of the procedure right above its table
+    ("1. Quy trình nội bộ: Tuyển chọn kiến trúc sư 1.1. Đối với trường hợp cấp tỉnh",
+     "1.1. Đối với trường hợp cấp tỉnh"),
+    ("Mã số 3.000527 năm 2025. Tổng", "Mã số 3.000527 năm 2025. Tổng"),      # no label in it
+])
+def test_caption_of_run_together_headings(text, caption):
+    from kehoach.extract.recover.layout import _caption_of
+    assert _caption_of(text) == caption

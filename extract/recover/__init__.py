@@ -56,7 +56,8 @@ def recover(doc: Document, settings: RecoverSettings = RecoverSettings()) -> Rec
                 split=b.split, page_start=min(b.pages) if b.pages else None,
                 page_end=max(b.pages) if b.pages else None, table=tnum,
                 line_start=min(b.lines) if b.lines else None, line_end=max(b.lines) if b.lines else None,
-                repairs=tuple(dict.fromkeys(b.repairs)), confidence=b.confidence))
+                repairs=tuple(dict.fromkeys(b.repairs)), confidence=b.confidence,
+                table_heading=table.heading))
     findings.extend(_numbering_findings(tasks, settings))
     if not tasks:
         findings.append(Finding(kind="no_table", message="no task table found (no header naming at least "

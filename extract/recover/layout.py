@@ -39,6 +39,9 @@ class _Table:
     # label of the row right above the header when the table is nested in a numbered block
     # ("2.10 | Quy trình xử lý công việc:"): the block's next item ("3 | BIỂU MẪU") ends it
     enclosing: tuple | None = None
+    # the caption printed right above the table ("Điều 10. Đăng ký đất đai …", "6. Quy trình
+    # giải quyết"): what tells a reader which of many small tables a task came from
+    heading: str | None = None
 
 
 def _is_junk(values: list[str]) -> bool:
@@ -119,6 +122,7 @@ def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding
     current: _Table | None = None
     prev_frag: TableFragment | None = None
     block_indexes = sorted(b.index for b in doc.blocks)
+    blocks = {b.index: b for b in doc.blocks}
     for frag in doc.fragments:
         prose_between = prev_frag is not None and any(
             prev_frag.block_index < i < frag.block_index for i in block_indexes)
@@ -136,10 +140,13 @@ def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding
                 if refined is not None:
                     header = refined
                 caption = current is not None and _caption_line(current)
+                heading = None
                 if caption:
                     # a one-cell line right above a header is the caption of a new table
                     # ("2. Thủ tục …" between two procedure tables of the same columns)
                     ln = current.lines.pop()
+                    if not prose_between:
+                        heading = _caption_of(next(v for v in ln.values if v))
                     findings.append(Finding(kind="table_caption", page=ln.page, line=ln.line,
                                             value=next(v for v in ln.values if v),
                                             message="caption line above a table header: starts a new table"))
@@ -150,7 +157,9 @@ def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding
                     above = rows[r - 1] if r > 0 else (
                         prev_frag.rows[-1] if prev_frag is not None and prev_frag.rows and not prose_between
                         else None)
-                    current = _Table(header=header, enclosing=_item_label(above))
+                    if heading is None:
+                        heading = _heading_above(rows, r, frag, prev_frag, blocks, block_indexes, settings)
+                    current = _Table(header=header, enclosing=_item_label(above), heading=heading)
                     tables.append(current)
                     current_open = True
                     pending_break = False
@@ -185,6 +194,62 @@ def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding
             r += 1
         prev_frag = frag
     return tables
+
+
+# A heading's label inside running text: "1. ", "2.1. ", "II. ", "b) ", "B. ", "Điều 10. ",
+# followed by a capital; "3.000" or "năm 2025." are no labels.
+_HEADING_LABEL = re.compile(r"(?:^|(?<=\s))((?:Điều\s+\d+|\d{1,2}(?:\.\d{1,2})*|[IVXL]+|[A-ZĐ])\.|[a-zđ]\))"
+                            r"\s+(?=[A-ZÀ-ỸĐ])")
+
+
+def _label_parts(label: str) -> tuple[str, ...] | None:
+    m = re.fullmatch(r"(\d{1,2}(?:\.\d{1,2})*)\.", label)
+    return tuple(m.group(1).split(".")) if m else None
+
+
+def _caption_of(text: str, need_label: bool = False) -> str | None:
+    """The table's own caption in a text that may hold several headings run together ("PHỤ
+    LỤC … I. Lĩnh vực … 1. Trình tự …"): from the last heading label, or from the parent that
+    heads a list of items right above the table ("2. Nhóm 02 TTHC, gồm: 2.1. … 2.2. …")."""
+    marks = list(_HEADING_LABEL.finditer(text))
+    if not marks:
+        return None if need_label else text
+    k = len(marks) - 1
+    while k > 0:
+        child, prev = _label_parts(marks[k].group(1)), _label_parts(marks[k - 1].group(1))
+        if child is None or prev is None:
+            break
+        if len(prev) == len(child) and prev[:-1] == child[:-1]:
+            k -= 1                       # a sibling item of the same list
+            continue
+        if prev == child[:-1] and text[:marks[k].start(1)].rstrip().endswith(":"):
+            k -= 1                       # "Nhóm 02 TTHC, gồm:" introduces the list
+        break
+    return text[marks[k].start(1):].strip()
+
+
+def _heading_above(rows, r: int, frag: TableFragment, prev_frag: TableFragment | None,
+                   blocks: dict, block_indexes: list[int], settings: RecoverSettings) -> str | None:
+    """The caption right above a header: a one-cell row above it in the same fragment; else the
+    nearest text block before the fragment (and after the previous one) that reads as a
+    heading (a label, bold, upper case), or the nearest block; else a one-cell last row of the
+    previous fragment that ends in a labelled heading (a crawl glues the caption there)."""
+    if r > 0:
+        texts = [c.text for c in rows[r - 1].cells if c.text]
+        return _caption_of(texts[0]) if len(texts) == 1 else None
+    floor = prev_frag.block_index if prev_frag is not None else -1
+    before = [blocks[i] for i in block_indexes if floor < i < frag.block_index]
+    if before:
+        near = before[:-settings.heading_blocks - 1:-1]
+        pick = next((b for b in near if b.heading or b.bold or _HEADING_LABEL.match(b.text)
+                     or _uppercase_share(b.text) > 0.7), near[0])
+        text = _caption_of(pick.text)
+        return text if _words(text) <= settings.max_heading_words else None
+    if prev_frag is not None and prev_frag.rows:
+        texts = [c.text for c in prev_frag.rows[-1].cells if c.text]
+        if len(texts) == 1:
+            return _caption_of(texts[0], need_label=True)
+    return None
 
 
 # --- group (section) rows -----------------------------------------------------------------

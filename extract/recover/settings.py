@@ -21,6 +21,10 @@ class RecoverSettings:
     # header with 4 cells printed has 126).
     max_placements: int = 252
     max_header_words: int = 14
+    # a text block right above a table is its caption when no longer than this
+    max_heading_words: int = 60
+    # how many text blocks above a table are searched for the one that reads as its heading
+    heading_blocks: int = 3
     long_text_words: int = 12
     # A numbering gap up to this long lists every missing number in its finding; a longer one
     # (a misprint such as 99999999999 after 2) is named as a range.
