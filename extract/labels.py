@@ -36,6 +36,10 @@ MARKDOWN_LABEL = _grammar(_NUMBERED, _ROMAN_NUMBERED, _ROMAN_LETTERS, _CAPITAL +
 # A label as OCR reads it: short digit runs, Roman numerals in either case ("ii" for "II"),
 # a lower-case letter with its dot or parenthesis.
 OCR_LABEL = _grammar(r"[0-9]{1,3}(?:\.[0-9]{1,3})*\.?", r"[IVXLivxl]{1,6}\.?", r"[a-zđ][.)]")
+# A heading's label inside running text: "1. ", "2.1. ", "II. ", "b) ", "B. ", "Điều 10. ",
+# followed by a capital; "3.000" or "năm 2025." are no labels.
+HEADING_IN_TEXT = re.compile(r"(?:^|(?<=\s))((?:Điều\s+\d+|\d{1,2}(?:\.\d{1,2})*|[IVXL]+|[A-ZĐ])\.|[a-zđ]\))"
+                             r"\s+(?=[A-ZÀ-ỸĐ])")
 # A label at the start of a group row's text: "II. TÊN NHÓM", "1) Nội dung".
 LABEL_IN_TEXT = re.compile(r"^\s*((?:[IVXLC]+|[A-ZĐ]|\d+(?:\.\d+)*))[.)]\s+(\S.*)$")
 
@@ -59,6 +63,11 @@ def clean_label(text: str) -> str:
     s = re.sub(r"\s+", "", unicodedata.normalize("NFC", text or "")).rstrip(".")
     m = _STEP_WORD.match(s)
     return f"{m.group(1)} {m.group(2)}" if m else s
+
+
+def is_roman_numbered(label: str) -> bool:
+    """An item numbered under a Roman part: "III.1", "II.2.3"."""
+    return bool(re.fullmatch(_ROMAN_NUMBERED, label))
 
 
 def is_roman_or_letter(label: str) -> bool:

@@ -159,9 +159,7 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
         line_list = [line.line] if line.line else []
         if stt or prev is None:
             group_id += 1
-            if inherited:
-                vals.update(inherited)
-                repairs.append(_spanned_repair(inherited))
+            _take_spanned(vals, repairs, inherited)
             b = _Building(values=vals, stt=stt, section=section[0], section_title=section[1],
                           merged_content=merged, objective_group=group_id, pages=page_set,
                           lines=line_list, repairs=repairs, confidence=line.confidence)
@@ -181,9 +179,7 @@ def _assemble(table: _Table, findings: list[Finding], settings: RecoverSettings,
             _continue_row(prev, vals, groups.get(prev.objective_group, ()), line, findings, page_set, line_list)
             continue
         # A new task under a vertically merged number (and objective): inherit them.
-        if inherited:
-            vals.update(inherited)
-            repairs.append(_spanned_repair(inherited))
+        _take_spanned(vals, repairs, inherited)
         b = _Building(values=dict(vals), stt=prev.stt, section=section[0], section_title=section[1],
                       merged_content=merged or (anchor is not None and anchor.merged_content and not obj),
                       objective_group=prev.objective_group, pages=page_set, lines=line_list,
@@ -242,9 +238,12 @@ def _same_numbering(stt: str, prev_stt: str) -> bool:
     return not stt or not prev_stt or _number_shape(stt) == _number_shape(prev_stt)
 
 
-def _spanned_repair(inherited: dict[str, str]) -> str:
-    return ("cells of a vertical merge the crawl dropped taken from the row above ("
-            + ", ".join(inherited) + ")")
+def _take_spanned(vals: dict[str, str], repairs: list[str], inherited: dict[str, str]) -> None:
+    """Fill a new task's dropped merged cells (never a continuation's: its cells are joined)."""
+    if inherited:
+        vals.update(inherited)
+        repairs.append("cells of a vertical merge the crawl dropped taken from the row above ("
+                       + ", ".join(inherited) + ")")
 
 
 def _continue_row(prev: _Building, vals: dict[str, str], group: Iterable[_Building], line: _Line,

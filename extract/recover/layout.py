@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kehoach.extract.labels import (LABEL_IN_TEXT, clean_label, depth, follows, is_label, is_roman_or_letter,
-                                    label_key)
+from kehoach.extract.labels import (HEADING_IN_TEXT, LABEL_IN_TEXT, clean_label, depth, follows, is_label,
+                                    is_roman_numbered, is_roman_or_letter, label_key)
 from kehoach.extract.recover.headers import Header, _refine_with_subheader, _row_values, _same_table, detect_header
 from kehoach.extract.recover.settings import RecoverSettings
 from kehoach.extract.recover.text import _uppercase_share, _words
@@ -196,12 +196,6 @@ def find_tables(doc: Document, settings: RecoverSettings, findings: list[Finding
     return tables
 
 
-# A heading's label inside running text: "1. ", "2.1. ", "II. ", "b) ", "B. ", "Điều 10. ",
-# followed by a capital; "3.000" or "năm 2025." are no labels.
-_HEADING_LABEL = re.compile(r"(?:^|(?<=\s))((?:Điều\s+\d+|\d{1,2}(?:\.\d{1,2})*|[IVXL]+|[A-ZĐ])\.|[a-zđ]\))"
-                            r"\s+(?=[A-ZÀ-ỸĐ])")
-
-
 def _label_parts(label: str) -> tuple[str, ...] | None:
     m = re.fullmatch(r"(\d{1,2}(?:\.\d{1,2})*)\.", label)
     return tuple(m.group(1).split(".")) if m else None
@@ -211,7 +205,7 @@ def _caption_of(text: str, need_label: bool = False) -> str | None:
     """The table's own caption in a text that may hold several headings run together ("PHỤ
     LỤC … I. Lĩnh vực … 1. Trình tự …"): from the last heading label, or from the parent that
     heads a list of items right above the table ("2. Nhóm 02 TTHC, gồm: 2.1. … 2.2. …")."""
-    marks = list(_HEADING_LABEL.finditer(text))
+    marks = list(HEADING_IN_TEXT.finditer(text))
     if not marks:
         return None if need_label else text
     k = len(marks) - 1
@@ -241,7 +235,7 @@ def _heading_above(rows, r: int, frag: TableFragment, prev_frag: TableFragment |
     before = [blocks[i] for i in block_indexes if floor < i < frag.block_index]
     if before:
         near = before[:-settings.heading_blocks - 1:-1]
-        pick = next((b for b in near if b.heading or b.bold or _HEADING_LABEL.match(b.text)
+        pick = next((b for b in near if b.heading or b.bold or HEADING_IN_TEXT.match(b.text)
                      or _uppercase_share(b.text) > 0.7), near[0])
         text = _caption_of(pick.text)
         return text if _words(text) <= settings.max_heading_words else None
@@ -271,7 +265,7 @@ def _section_of(line: _Line, header: Header, next_label: str | None) -> tuple[st
             return None
         deeper_follows = next_label is not None and depth(next_label) > depth(label) > 0
         # "III.1 | Nhóm …" over rows numbered 1, 2, …: a heading of the part, in its own scheme
-        deeper_follows = deeper_follows or (next_label is not None and bool(re.match(r"[IVXLC]+\.\d", label))
+        deeper_follows = deeper_follows or (next_label is not None and is_roman_numbered(label)
                                             and next_label[0].isdigit())
         if (is_roman_or_letter(label) or deeper_follows or line.bold
                 or _uppercase_share(text) > 0.7):
